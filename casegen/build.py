@@ -1,0 +1,59 @@
+"""Build: load → validate → render → write build/docs → mkdocs build into site/, atomically."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .render import render_site
+from .validate import validate
+from .write import fresh_dir, swap_in, write_tree
+
+
+class BuildError(Exception):
+    pass
+
+
+def static_docs(root: Path) -> dict[str, bytes]:
+    """Hand-written pages and assets under docs/, copied into the generated tree."""
+    docs = root / "docs"
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def generate(root: Path) -> dict[str, bytes]:
+    """All files of build/docs, in memory: the hand-written docs plus the generated pages."""
+    lib = validate(root / "data")
+    files = static_docs(root)
+    for rel, text in render_site(lib).items():
+        if rel in files:
+            raise BuildError(f"docs/{rel} is hand-written but the generator also makes it; rename one")
+        files[rel] = text.encode("utf-8")
+    return files
+
+
+def run_mkdocs(root: Path, out: Path) -> None:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
+           "-d", str(out)]
+    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError("mkdocs build --strict failed:\n" + (result.stderr or result.stdout).strip())
+
+
+def build(root: Path, site: bool = True) -> None:
+    """Regenerate build/docs and, with ``site``, rebuild site/; on failure both stay as they were."""
+    root = root.resolve()
+    files = generate(root)
+    docs_dir = root / "build" / "docs"
+    docs_dir.parent.mkdir(exist_ok=True)
+    write_tree(files, docs_dir)
+    if site:
+        target = root / "site"
+        staging = fresh_dir(target, ".new")
+        try:
+            run_mkdocs(root, staging)
+        except BaseException:
+            import shutil
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        swap_in(staging, target)

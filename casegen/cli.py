@@ -1,0 +1,76 @@
+"""The command line: a thin layer over the library functions in validate.py and build.py."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .problems import DataError
+
+
+def _report(err: DataError, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in err.problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in err.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(err.problems)} problem(s) found; nothing was written.", err=True)
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="project folder (holds data/, docs/ and mkdocs.yml)")
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """casegen: validate the case library's data and build its site."""
+    ctx.obj = root
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="how to print problems")
+@click.pass_obj
+def validate(root: Path, fmt: str) -> None:
+    """Check every file under data/ and print each problem as path:line: field: message."""
+    from .validate import validate as run
+
+    try:
+        run(root / "data")
+    except DataError as err:
+        _report(err, fmt)
+        sys.exit(1)
+    if fmt == "json":
+        click.echo("[]")
+
+
+@main.command()
+@click.option("--no-site", is_flag=True, help="generate the Markdown pages only, skip mkdocs")
+@click.pass_obj
+def build(root: Path, no_site: bool) -> None:
+    """Validate, generate the pages into build/docs and build the site into site/."""
+    from .build import BuildError, build as run
+
+    try:
+        run(root, site=not no_site)
+    except DataError as err:
+        _report(err, "text")
+        sys.exit(1)
+    except BuildError as err:
+        click.echo(f"build failed: {err}\nThe previous site/ was left as it was.", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_obj
+def schema(root: Path) -> None:
+    """Write the JSON Schemas of the YAML files into data/schema/."""
+    from .schema import export
+
+    for path in export(root / "data" / "schema"):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Formatting and escaping of editor text for Markdown pages.
+
+Everything an editor types reaches a page through ``escape``: HTML is neutralised and every
+character Markdown would act on is backslash-escaped, so editor text can never become markup,
+links or script.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from markupsafe import Markup
+
+# The characters Python-Markdown honours a backslash before (with the tables extension).
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|]")  # ">" and "<" become entities instead
+
+
+def escape(value) -> Markup:
+    """Editor text → inert Markdown. Already-safe Markup passes through unchanged."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    # Backslashes first, then entities: the other order would break the '#' of "&#x27;".
+    text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(value))
+    text = html.escape(text, quote=True)
+    # Markdown ignores a single newline but a blank line would start a new block inside a cell.
+    text = re.sub(r"\s*\n\s*", " ", text)
+    return Markup(text)
+
+
+def paragraphs(value: str) -> list[str]:
+    """Split editor prose on blank lines; each paragraph is escaped where it is printed."""
+    return [p.strip() for p in re.split(r"\n\s*\n", value or "") if p.strip()]
+
+
+def number(text: str, lang: str) -> str:
+    """A published value with digit grouping, keeping its published decimals."""
+    negative = text.startswith("-")
+    digits = text.lstrip("-")
+    whole, _, frac = digits.partition(".")
+    grouped = f"{int(whole):,}" if len(whole) > 4 else whole
+    return ("-" if negative else "") + grouped + (f".{frac}" if frac else "")
+
+
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def date(text: str, lang: str) -> str:
+    if not text:
+        return ""
+    parts = text.split("-")
+    if lang == "zh":
+        suffixes = ["年", "月", "日"]
+        return "".join(str(int(p)) + s for p, s in zip(parts, suffixes))
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS_EN[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def period(start: str, end: str, lang: str) -> str:
+    if not start:
+        return f"截至{date(end, lang)}" if lang == "zh" else f"as of {date(end, lang)}"
+    if start == end:
+        return date(end, lang)
+    return f"{date(start, lang)}–{date(end, lang)}" if lang == "zh" else f"{date(start, lang)} – {date(end, lang)}"
+
+
+def yaml_string(value: str) -> Markup:
+    """A front-matter string: HTML-escaped (themes print titles unescaped) and JSON-quoted (valid YAML)."""
+    return Markup(json.dumps(html.escape(str(value), quote=False), ensure_ascii=False))

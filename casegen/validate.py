@@ -1,0 +1,231 @@
+"""Validate: checks across records, after each record has passed its own schema.
+
+Every rule returns problems with the file, line and field to fix. Consistency rules
+(sub-item above total, parts that do not add up) are errors unless a figure carries a flag,
+because a contradiction in a source must be shown to readers, never silently kept.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from pathlib import Path
+
+from .load import Library, load_library
+from .models import Figure, earliest, latest
+from .problems import DataError, Problem
+
+FORECAST_SERIES = {"target", "expected", "plan"}
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _tolerance(figures: list[Figure], factor_of) -> float:
+    """Half a unit of the least precise published digit: what rounding can explain."""
+    return max(0.5 * 10 ** -_decimals(f.published_value) * factor_of(f) for f in figures)
+
+
+class Checker:
+    def __init__(self, lib: Library):
+        self.lib = lib
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, line: int, field: str, message: str, hint: str = "", kind: str = "") -> None:
+        self.problems.append(Problem(path, line, field, message, hint, kind))
+
+    # registers ---------------------------------------------------------------
+    def _ref(self, kind: str, entry_id: str, field: str, value: str | None, known: dict, hint: str) -> None:
+        if value is None or value in known:
+            return
+        path, line = self.lib.entry_lines[(kind, entry_id)]
+        self.add(path, line, f"{kind}[{entry_id}].{field}", f"unknown {field.replace('_', ' ')} '{value}'", hint,
+                 "reference")
+
+    def registers(self) -> None:
+        lib = self.lib
+        for region in lib.regions.values():
+            self._ref("region", region.id, "parent", region.parent, lib.regions, "use a region id from data/regions.yaml")
+        for metric in lib.metrics.values():
+            self._ref("metric", metric.id, "unit", metric.unit, lib.units, "use a unit id from data/units.yaml")
+            self._ref("metric", metric.id, "group", metric.group, lib.groups,
+                      "use a group id from the groups list at the top of metrics.yaml")
+            self._ref("metric", metric.id, "part_of", metric.part_of, lib.metrics, "use a metric id from metrics.yaml")
+            if metric.part_of == metric.id:
+                path, line = lib.entry_lines[("metric", metric.id)]
+                self.add(path, line, f"metric[{metric.id}].part_of", "a metric cannot be part of itself",
+                         "remove part_of or name the total", "reference")
+        for region in lib.regions.values():
+            seen, node = set(), region
+            while node and node.parent:
+                if node.id in seen:
+                    path, line = lib.entry_lines[("region", region.id)]
+                    self.add(path, line, f"region[{region.id}].parent", "the parent chain loops back to itself",
+                             "a region's parent must be a larger region", "reference")
+                    break
+                seen.add(node.id)
+                node = lib.regions.get(node.parent)
+
+    # cases and practices -----------------------------------------------------
+    def stories(self) -> None:
+        lib = self.lib
+        for slug, story in lib.stories().items():
+            is_case = slug in lib.cases
+            path = f"{lib.shown(lib.data_dir)}/{'cases' if is_case else 'practices'}/{slug}/" \
+                   f"{'case' if is_case else 'practice'}.yaml"
+            doc = lib.docs[path]
+
+            def check(loc: tuple, value: str | None, known: dict, what: str, register: str) -> None:
+                if value is not None and value not in known:
+                    self.add(path, doc.line(loc), ".".join(map(str, loc)), f"unknown {what} '{value}'",
+                             f"use an id from {register}", "reference")
+
+            if is_case:
+                check(("east",), story.east, lib.regions, "region", "data/regions.yaml")
+                check(("west",), story.west, lib.regions, "region", "data/regions.yaml")
+                check(("parent",), story.parent, lib.cases, "case", "the folders under data/cases/")
+            else:
+                check(("region",), story.region, lib.regions, "region", "data/regions.yaml")
+            for i, value in enumerate(story.sources):
+                check(("sources", i), value, lib.sources, "source", "data/sources.yaml")
+            for i, value in enumerate(story.mechanisms):
+                check(("mechanisms", i), value, lib.mechanisms, "mechanism", "data/mechanisms.yaml")
+            for i, value in enumerate(story.related):
+                check(("related", i), value, lib.stories(), "case or practice", "the folders under data/cases/ or data/practices/")
+                if value == slug:
+                    self.add(path, doc.line(("related", i)), f"related.{i}", "a case cannot be related to itself",
+                             "remove the entry", "reference")
+            cited = {f.source for f in lib.figures.get(slug, [])}
+            for source in sorted(cited - set(story.sources)):
+                if source in lib.sources:
+                    self.add(path, doc.line(("sources",)), "sources",
+                             f"figures.csv cites source '{source}' which is not listed here",
+                             f"add '{source}' to sources", "reference")
+
+    # figures -----------------------------------------------------------------
+    def figures(self) -> None:
+        lib = self.lib
+        for slug, figures in lib.figures.items():
+            path = lib.figure_files[slug]
+            seen: dict[tuple, int] = {}
+            for f in figures:
+                self._figure(path, f)
+                if f.key in seen:
+                    self.add(path, f.line, "metric",
+                             f"duplicate figure: line {seen[f.key]} already has {f.metric} for {f.scope}, "
+                             f"{f.series}, {f.start or '…'}–{f.end}, {f.category or 'no category'}, {f.source}",
+                             "remove one row, or tell them apart by category or period", "duplicate")
+                else:
+                    seen[f.key] = f.line
+            self._consistency(path, figures)
+
+    def _figure(self, path: str, f: Figure) -> None:
+        lib = self.lib
+        metric = lib.metrics.get(f.metric)
+        if metric is None:
+            self.add(path, f.line, "metric", f"unknown metric '{f.metric}'",
+                     "use an id from data/metrics.yaml or add the metric there", "reference")
+        unit = lib.units.get(f.unit)
+        if unit is None:
+            self.add(path, f.line, "unit", f"unknown unit '{f.unit}'",
+                     "use a unit from data/units.yaml (单位), e.g. 人, 万人, 万元", "reference")
+        elif metric is not None and metric.unit in lib.units and f.unit not in metric.units_also and \
+                lib.units[metric.unit].dimension != unit.dimension:
+            self.add(path, f.line, "unit",
+                     f"unit '{f.unit}' ({unit.dimension}) contradicts metric {f.metric}, measured in "
+                     f"'{metric.unit}' ({lib.units[metric.unit].dimension})",
+                     "use a unit of the metric's dimension, or choose the right metric", "unit")
+        if f.scope not in lib.regions:
+            self.add(path, f.line, "scope", f"unknown region '{f.scope}'",
+                     "use a region id from data/regions.yaml (地区) or add the region there", "reference")
+        source = lib.sources.get(f.source)
+        if source is None:
+            self.add(path, f.line, "source", f"unknown source '{f.source}'",
+                     "use a source id from data/sources.yaml (来源)", "reference")
+        elif f.series not in FORECAST_SERIES and earliest(f.end) > latest(source.published):
+            self.add(path, f.line, "end",
+                     f"dated {f.end}, after its source was published ({source.published})",
+                     "check the year; a figure about the future is a target, plan or expected value (series)", "date")
+        if f.category and f.category not in lib.categories:
+            self.add(path, f.line, "category", f"unknown category '{f.category}'",
+                     "use an id from data/categories.yaml or add it there", "reference")
+        if metric is not None and metric.kind == "count" and f.value < 0:
+            self.add(path, f.line, "value", f"negative count {f.published_value}",
+                     "a count cannot be below zero: check the sign or the metric", "value")
+        if not math.isfinite(f.value):
+            self.add(path, f.line, "value", "the value is not a finite number", "write the number as published", "value")
+        if bool(f.note_zh.strip()) != bool(f.note_en.strip()):
+            self.add(path, f.line, "note_en" if f.note_zh.strip() else "note_zh",
+                     "a note needs both languages", "write the note in both note_zh and note_en", "text")
+        if f.flag and not (f.flag_zh.strip() and f.flag_en.strip()):
+            self.add(path, f.line, "flag_en" if f.flag_zh.strip() else "flag_zh",
+                     f"flag '{f.flag}' needs an explanation in both languages",
+                     "say in flag_zh and flag_en which numbers disagree", "text")
+        if not f.flag and (f.flag_zh.strip() or f.flag_en.strip()):
+            self.add(path, f.line, "flag", "an explanation is given but flag is empty",
+                     "set flag to sub-exceeds-total, parts-mismatch, percent-mismatch, inconsistent or ambiguous",
+                     "text")
+
+    def _in_base(self, f: Figure) -> float:
+        unit = self.lib.units.get(f.unit)
+        return f.value * (unit.factor if unit else 1.0)
+
+    def _factor(self, f: Figure) -> float:
+        unit = self.lib.units.get(f.unit)
+        return unit.factor if unit else 1.0
+
+    def _consistency(self, path: str, figures: list[Figure]) -> None:
+        lib = self.lib
+        by_key = {(f.metric,) + f.period_key: f for f in figures}
+        parts: dict[tuple, list[Figure]] = defaultdict(list)
+        for f in figures:
+            metric = lib.metrics.get(f.metric)
+            if metric is None or metric.part_of is None:
+                continue
+            scope, series, category, start, end, source = f.period_key
+            total_key = next((k for k in ((metric.part_of,) + f.period_key,
+                                          (metric.part_of, scope, series, "", start, end, source)) if k in by_key), None)
+            if total_key is None:
+                continue
+            total = by_key[total_key]
+            parts[total_key].append(f)
+            if f.qualifier in ("about", "over") or total.qualifier in ("about", "under"):
+                continue  # approximate figures cannot prove a contradiction
+            if self._in_base(f) > self._in_base(total) + _tolerance([f, total], self._factor) and \
+                    not (f.flag or total.flag):
+                self.add(path, f.line, "value",
+                         f"sub-item {f.metric} = {f.published_value} {f.unit} exceeds its total {total.metric} = "
+                         f"{total.published_value} {total.unit} (line {total.line})",
+                         "if the source prints it so, keep the numbers and set flag=sub-exceeds-total with an "
+                         "explanation in flag_zh and flag_en; otherwise correct the typo", "consistency")
+        for key, items in parts.items():
+            total = by_key[key]
+            metric = lib.metrics[total.metric]
+            if not metric.sum_of_parts or any(f.qualifier for f in items + [total]):
+                continue
+            gap = sum(self._in_base(f) for f in items) - self._in_base(total)
+            if abs(gap) > _tolerance(items + [total], self._factor) * len(items) and \
+                    not (total.flag or any(f.flag for f in items)):
+                self.add(path, total.line, "value",
+                         f"the parts of {total.metric} add up to {sum(self._in_base(f) for f in items) / self._factor(total):g} "
+                         f"{total.unit}, not {total.published_value}",
+                         "if the source prints it so, set flag=parts-mismatch with an explanation; otherwise "
+                         "correct the typo", "consistency")
+
+
+def check(lib: Library) -> list[Problem]:
+    checker = Checker(lib)
+    checker.registers()
+    checker.stories()
+    checker.figures()
+    return checker.problems
+
+
+def validate(data_dir: Path) -> Library:
+    """Load and check ``data_dir``; raise DataError with every problem, or return the library."""
+    lib, problems = load_library(data_dir)
+    problems += check(lib)
+    if problems:
+        raise DataError(problems)
+    return lib
