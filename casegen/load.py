@@ -56,6 +56,8 @@ class Library:
     docs: dict[str, YamlDoc] = field(default_factory=dict)
     entry_lines: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     figure_files: dict[str, str] = field(default_factory=dict)
+    # ids of entries that failed their schema: references to them are not reported again
+    invalid_ids: set[str] = field(default_factory=set)
 
     def shown(self, path: Path) -> str:
         try:
@@ -111,6 +113,8 @@ def _load_list(lib: Library, doc: YamlDoc | None, loc: tuple, model: type[BaseMo
             record = model.model_validate(item)
         except ValidationError as exc:
             problems.extend(model_problems(exc, doc, loc + (i,), doc.path, label))
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                lib.invalid_ids.add(item["id"])
             continue
         if record.id in out:
             first = lib.entry_lines[(kind, record.id)][1]
@@ -206,6 +210,7 @@ def _load_story(lib: Library, folder: Path, file_name: str, model: type[BaseMode
                 record = model.model_validate(doc.data)
             except ValidationError as exc:
                 problems.extend(model_problems(exc, doc, (), doc.path, None))
+                lib.invalid_ids.add(slug)
             else:
                 target = lib.cases if model is Case else lib.practices
                 target[slug] = record

@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 METRIC_ID = r"^[a-z][a-z0-9_]*$"
-DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"  # [0-9], not \d: no full-width digits
 
 
 def _date_to_text(value):
@@ -223,7 +223,7 @@ class Figure(Record):
     @classmethod
     def _number(cls, value):
         text = str(value).strip()
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
             raise ValueError(f"'{value}' is not a plain number: write digits with an optional '.' and '-', "
                              "no thousands separators, units or full-width digits")
         return float(text)

@@ -23,8 +23,8 @@ def _decimals(text: str) -> int:
 
 
 def _tolerance(figures: list[Figure], factor_of) -> float:
-    """Half a unit of the least precise published digit: what rounding can explain."""
-    return max(0.5 * 10 ** -_decimals(f.published_value) * factor_of(f) for f in figures)
+    """What rounding can explain: half a unit of the last published digit of each figure, summed."""
+    return sum(0.5 * 10 ** -_decimals(f.published_value) * factor_of(f) for f in figures)
 
 
 class Checker:
@@ -37,7 +37,7 @@ class Checker:
 
     # registers ---------------------------------------------------------------
     def _ref(self, kind: str, entry_id: str, field: str, value: str | None, known: dict, hint: str) -> None:
-        if value is None or value in known:
+        if value is None or value in known or value in self.lib.invalid_ids:
             return
         path, line = self.lib.entry_lines[(kind, entry_id)]
         self.add(path, line, f"{kind}[{entry_id}].{field}", f"unknown {field.replace('_', ' ')} '{value}'", hint,
@@ -77,7 +77,7 @@ class Checker:
             doc = lib.docs[path]
 
             def check(loc: tuple, value: str | None, known: dict, what: str, register: str) -> None:
-                if value is not None and value not in known:
+                if value is not None and value not in known and value not in lib.invalid_ids:
                     self.add(path, doc.line(loc), ".".join(map(str, loc)), f"unknown {what} '{value}'",
                              f"use an id from {register}", "reference")
 
@@ -205,11 +205,12 @@ class Checker:
             if not metric.sum_of_parts or any(f.qualifier for f in items + [total]):
                 continue
             gap = sum(self._in_base(f) for f in items) - self._in_base(total)
-            if abs(gap) > _tolerance(items + [total], self._factor) * len(items) and \
+            if abs(gap) > _tolerance(items + [total], self._factor) and \
                     not (total.flag or any(f.flag for f in items)):
                 self.add(path, total.line, "value",
-                         f"the parts of {total.metric} add up to {sum(self._in_base(f) for f in items) / self._factor(total):g} "
-                         f"{total.unit}, not {total.published_value}",
+                         f"the parts of {total.metric} (lines {', '.join(str(f.line) for f in items)}) add up to "
+                         f"{sum(self._in_base(f) for f in items) / self._factor(total):g} {total.unit}, "
+                         f"not {total.published_value} {total.unit}",
                          "if the source prints it so, set flag=parts-mismatch with an explanation; otherwise "
                          "correct the typo", "consistency")
 
