@@ -26,7 +26,7 @@ test: $(STAMP)  ## the whole suite
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
 	$(BIN)/casegen serve
 
-bench: $(STAMP)  ## benchmarks (prints a table, writes bench/results.json)
+bench: $(STAMP)  ## benchmarks (prints a table, writes bench/results/latest.json)
 	$(BIN)/python -m casegen.bench
 
 clean:

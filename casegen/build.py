@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,27 +35,36 @@ def generate(root: Path) -> dict[str, bytes]:
 
 
 def run_mkdocs(root: Path, out: Path) -> None:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
            "-d", str(out)]
-    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    # The end-of-life notice of Material is known (README, "MkDocs' future"); keep the output to what failed.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
     if result.returncode != 0:
-        raise BuildError("mkdocs build --strict failed:\n" + (result.stderr or result.stdout).strip())
+        output = result.stderr + result.stdout
+        relevant = [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
+        raise BuildError("mkdocs build --strict failed:\n" + "\n".join(relevant or output.splitlines()[-20:]))
 
 
-def build(root: Path, site: bool = True) -> None:
-    """Regenerate build/docs and, with ``site``, rebuild site/; on failure both stay as they were."""
+def generate_docs(root: Path) -> None:
+    """Validate and write build/docs; on a problem, build/docs stays as it was."""
     root = root.resolve()
     files = generate(root)
     docs_dir = root / "build" / "docs"
     docs_dir.parent.mkdir(exist_ok=True)
     write_tree(files, docs_dir)
+
+
+def build(root: Path, site: bool = True) -> None:
+    """Regenerate build/docs and, with ``site``, rebuild site/; on failure both stay as they were."""
+    root = root.resolve()
+    generate_docs(root)
     if site:
         target = root / "site"
         staging = fresh_dir(target, ".new")
         try:
             run_mkdocs(root, staging)
         except BaseException:
-            import shutil
             shutil.rmtree(staging, ignore_errors=True)
             raise
         swap_in(staging, target)

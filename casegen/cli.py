@@ -63,6 +63,24 @@ def build(root: Path, no_site: bool) -> None:
 
 
 @main.command()
+@click.option("--port", default=8000, show_default=True)
+@click.pass_obj
+def serve(root: Path, port: int) -> None:
+    """Generate the pages, then preview the site on http://127.0.0.1:PORT (reloads on docs edits)."""
+    import subprocess
+
+    from .build import generate_docs
+
+    try:
+        generate_docs(root)
+    except DataError as err:
+        _report(err, "text")
+        sys.exit(1)
+    subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"),
+                    "-a", f"127.0.0.1:{port}"], cwd=root, check=False)
+
+
+@main.command()
 @click.pass_obj
 def schema(root: Path) -> None:
     """Write the JSON Schemas of the YAML files into data/schema/."""

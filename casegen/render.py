@@ -79,10 +79,10 @@ class Renderer:
         def story_link(slug: str) -> Markup:
             story = lib.stories()[slug]
             folder = "cases" if slug in lib.cases else "practices"
-            return link(tr(story.title), f"{folder}/{slug}/")
+            return link(tr(story.title), f"{folder}/{slug}/index.md")
 
         def source_link(source_id: str) -> Markup:
-            return link(source_id, f"sources/#{source_id}")
+            return link(source_id, f"sources/index.md#{source_id}")
 
         def value(f: Figure) -> str:
             shown = text.number(f.published_value, lang)

@@ -1,0 +1,133 @@
+"""The real generator and the real mkdocs build the site; the pages show what the data holds."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casegen.build import BuildError, build
+from casegen.load import load_library
+from casegen.problems import DataError
+from casegen.text import number
+from conftest import MINIMAL, ROOT, Project, copy_project
+
+SLUGS = ["shandong-chongqing", "jiangsu-shaanxi", "zhejiang-sichuan", "longyou-xuyong", "xiaoshan-congjiang",
+         "dongguan-zhaotong", "yang-county"]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Project:
+    project = copy_project(tmp_path_factory.mktemp("real") / "project")
+    build(project.root)
+    return project
+
+
+def page(project: Project, rel: str) -> str:
+    return (project.root / "site" / rel).read_text(encoding="utf-8")
+
+
+def cells(doc: str) -> list[list[str]]:
+    """Table rows of an HTML page as lists of cell texts."""
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", doc, flags=re.S):
+        texts = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        if texts:
+            rows.append(texts)
+    return rows
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_case_page_lists_every_figure_of_its_case(built, slug):
+    lib, _ = load_library(built.data)
+    figures = lib.figures[slug]
+    for lang, rel in (("zh", f"cases/{slug}/index.html"), ("en", f"en/cases/{slug}/index.html")):
+        rows = [r for r in cells(page(built, rel)) if len(r) == 8]  # the figure tables have 8 columns
+        assert len(rows) == len(figures), lang
+        unmatched = list(rows)
+        for f in figures:
+            shown = number(f.published_value, lang)
+            row = next((r for r in unmatched if r[6] == f.locator and shown in r[0]), None)
+            assert row is not None, (lang, f.line, f.locator, shown)
+            assert lib.units[f.unit].name(lang) == row[1] and f.source == row[5]
+            unmatched.remove(row)
+
+
+def test_flagged_figures_are_marked_and_explained(built):
+    lib, _ = load_library(built.data)
+    flagged = [(slug, f) for slug, figs in lib.figures.items() for f in figs if f.flag]
+    assert flagged, "the sources contain contradictions; the data must flag some"
+    for slug, f in flagged:
+        folder = "cases" if slug in lib.cases else "practices"
+        zh = html.unescape(re.sub(r"<[^>]+>", "", page(built, f"{folder}/{slug}/index.html")))
+        en = html.unescape(re.sub(r"<[^>]+>", "", page(built, f"en/{folder}/{slug}/index.html")))
+        assert f.flag_zh in zh and f.flag_en in en
+
+
+def test_home_cases_and_sources_pages_exist_in_both_languages(built):
+    for rel in ("index.html", "cases/index.html", "sources/index.html", "method/index.html"):
+        assert "<h1" in page(built, rel) and "<h1" in page(built, "en/" + rel)
+    assert 'lang="en"' in page(built, "en/index.html") and 'lang="zh"' in page(built, "index.html")
+
+
+def test_sources_page_counts_the_figures_citing_each_source(built):
+    lib, _ = load_library(built.data)
+    text = html.unescape(re.sub(r"<[^>]+>", "", page(built, "en/sources/index.html")))
+    for source_id in lib.sources:
+        n = sum(1 for figs in lib.figures.values() for f in figs if f.source == source_id)
+        assert n > 0, f"no figure cites {source_id}"
+        assert f"Figures citing this source: {n}\n" in text
+
+
+def minimal_site(tmp_path: Path) -> Project:
+    shutil.copytree(MINIMAL, tmp_path / "p")
+    shutil.copytree(ROOT / "docs", tmp_path / "p" / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "p" / "mkdocs.yml")
+    return Project(tmp_path / "p")
+
+
+HOSTILE = "<script>alert(1)</script> **bold** [link](javascript:alert(2)) {{ x }} {% if %} | # &amp; `code`"
+
+
+def test_editor_text_is_escaped_wherever_it_lands(tmp_path):
+    project = minimal_site(tmp_path)
+    quoted = HOSTILE.replace('"', '\\"')
+    project.replace("data/cases/east-west/case.yaml", "title: {zh: 东西协作, en: East–West cooperation}",
+                    f'title: {{zh: "{quoted}", en: "{quoted}"}}')
+    project.replace("data/cases/east-west/case.yaml", "summary: {zh: 概要。, en: Summary.}",
+                    f'summary: {{zh: "{quoted}", en: "{quoted}"}}')
+    project.replace("data/cases/east-west/figures.csv", "table 1, row 2", HOSTILE.replace('"', '""'))
+    build(project.root)
+    for rel in ("cases/east-west/index.html", "en/cases/east-west/index.html", "cases/index.html"):
+        doc = page(project, rel)
+        assert "<script>alert" not in doc and "javascript:alert" not in doc.replace("javascript:alert(2))", "")
+        assert "<strong>bold</strong>" not in doc
+        text = html.unescape(re.sub(r"<[^>]+>", "", doc))
+        assert "<script>alert(1)</script> **bold** [link](javascript:alert(2)) {{ x }}" in text
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
+    project = minimal_site(tmp_path)
+    build(project.root)
+    before = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    project.replace("data/cases/east-west/figures.csv", "funds,35.5,万元", "fundz,35.5,万元")
+    with pytest.raises(DataError):
+        build(project.root)
+    after = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_a_failing_mkdocs_build_leaves_the_previous_site_untouched(tmp_path):
+    project = minimal_site(tmp_path)
+    build(project.root)
+    before = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    project.append("docs/method.md", "\n[broken](no-such-page.md)\n")
+    with pytest.raises(BuildError, match="no-such-page"):
+        build(project.root)
+    after = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    assert before == after
+    assert not (project.root / "site.new").exists()
