@@ -23,9 +23,9 @@ def static_docs(root: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
-def generate(root: Path) -> dict[str, bytes]:
+def generate(root: Path, lib=None) -> dict[str, bytes]:
     """All files of build/docs, in memory: the hand-written docs plus the generated pages."""
-    lib = validate(root / "data")
+    lib = lib or validate(root / "data")
     files = static_docs(root)
     for rel, text in render_site(lib).items():
         if rel in files:
@@ -46,13 +46,33 @@ def run_mkdocs(root: Path, out: Path) -> None:
         raise BuildError("mkdocs build --strict failed:\n" + "\n".join(relevant or output.splitlines()[-20:]))
 
 
+def search_dictionary(lib) -> str:
+    """jieba's user dictionary: the editors' terms plus every region and mechanism name.
+
+    A county is also typed without its suffix (叙永 for 叙永县), so both forms are kept whole.
+    """
+    words = set(lib.search_terms)
+    for region in lib.regions.values():
+        words.add(region.zh)
+        short = region.zh.rstrip("省市县区州")
+        if len(short) >= 2:
+            words.add(short)
+    words.update(m.zh for m in lib.mechanisms.values())
+    return "".join(f"{w}\n" for w in sorted(words) if " " not in w)
+
+
 def generate_docs(root: Path) -> None:
     """Validate and write build/docs; on a problem, build/docs stays as it was."""
     root = root.resolve()
-    files = generate(root)
+    lib = validate(root / "data")
+    files = generate(root, lib)
     docs_dir = root / "build" / "docs"
     docs_dir.parent.mkdir(exist_ok=True)
     write_tree(files, docs_dir)
+    dictionary = root / "build" / "jieba-user-dict.txt"
+    text = search_dictionary(lib)
+    if not dictionary.exists() or dictionary.read_text(encoding="utf-8") != text:
+        dictionary.write_text(text, encoding="utf-8")
 
 
 def build(root: Path, site: bool = True) -> None:

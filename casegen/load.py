@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .models import (FIGURE_COLUMNS, REQUIRED_COLUMNS, SLUG, Case, Category, Figure, Group, Mechanism, Metric,
-                     Practice, Region, Source, Unit)
+                     Practice, Region, SearchTerms, Source, Unit)
 from .problems import Problem
 from .yamlio import YamlDoc, load_yaml
 
@@ -58,6 +58,7 @@ class Library:
     figure_files: dict[str, str] = field(default_factory=dict)
     # ids of entries that failed their schema: references to them are not reported again
     invalid_ids: set[str] = field(default_factory=set)
+    search_terms: list[str] = field(default_factory=list)
 
     def shown(self, path: Path) -> str:
         try:
@@ -251,6 +252,15 @@ def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
     else:
         problems.append(Problem(lib.shown(metrics_path), 1, "(file)", "register metrics.yaml is missing",
                                 "restore it from git", "missing"))
+    search_path = data_dir / "search.yaml"
+    if search_path.exists():
+        doc = load_yaml(search_path, lib.shown(search_path), problems)
+        if doc is not None:
+            lib.docs[doc.path] = doc
+            try:
+                lib.search_terms = SearchTerms.model_validate(doc.data).terms
+            except ValidationError as exc:
+                problems.extend(model_problems(exc, doc, (), doc.path, None))
     for kind, file_name, model in (("cases", "case.yaml", Case), ("practices", "practice.yaml", Practice)):
         folder = data_dir / kind
         if folder.is_dir():

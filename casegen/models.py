@@ -241,3 +241,9 @@ class Figure(Record):
     @property
     def period_key(self) -> tuple:
         return (self.scope, self.series, self.category, self.start, self.end, self.source)
+
+
+class SearchTerms(Record):
+    """data/search.yaml: words that the Chinese search must keep whole."""
+
+    terms: list[NonEmpty] = []

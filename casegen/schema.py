@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, RootModel
 
-from .models import Case, Category, Mechanism, MetricsFile, Practice, Region, Source, Unit
+from .models import Case, Category, Mechanism, MetricsFile, Practice, Region, SearchTerms, Source, Unit
 
 
 def _list_of(model: type[BaseModel]) -> type[RootModel]:
@@ -23,6 +23,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "metrics": MetricsFile,
     "case": Case,
     "practice": Practice,
+    "search": SearchTerms,
 }
 
 
