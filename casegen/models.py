@@ -113,6 +113,7 @@ class MetricsFile(Record):
 
 class Mechanism(Named):
     id: Slug
+    description: Text | None = Field(None, description="what the mechanism is and how it works, both languages")
 
 
 class Category(Named):
@@ -123,6 +124,7 @@ class Source(Record):
     id: Slug
     file: str | None = None
     title: Text
+    short: Text = Field(description="short citation label shown next to figures, e.g. 林晓洁（2018） / Lin (2018)")
     author: NonEmpty
     author_en: NonEmpty
     publisher: NonEmpty

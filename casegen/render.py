@@ -17,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import text
+from .diagram import pairings_svg
+from .derive import Derived, comparisons, representative
 from .load import Library
 from .models import Case, Figure, Practice
 
@@ -82,7 +84,12 @@ class Renderer:
             return link(tr(story.title), f"{folder}/{slug}/index.md")
 
         def source_link(source_id: str) -> Markup:
-            return link(source_id, f"sources/index.md#{source_id}")
+            source = lib.sources.get(source_id)
+            return link(tr(source.short) if source else source_id, f"sources/index.md#{source_id}")
+
+        def mechanism_link(mechanism_id: str) -> Markup:
+            mechanism = lib.mechanisms.get(mechanism_id)
+            return link(tr(mechanism), f"mechanisms/{mechanism_id}.md") if mechanism else text.escape(mechanism_id)
 
         def value(f: Figure) -> str:
             shown = text.number(f.published_value, lang)
@@ -109,7 +116,32 @@ class Renderer:
         def period(start: str, end: str) -> str:
             return text.period(start, end, lang)
 
+        def derived_value(d: Derived) -> str:
+            if d.ratio.kind == "share":
+                return f"{d.value:.1f}%"
+            if d.ratio.kind == "difference":
+                base = lib.units[d.numerator.unit]
+                return f"{d.value:,.1f} {base.name(lang)}" if base.factor == 1 else f"{d.value:,.0f}"
+            return f"{d.value:.1f}"
+
+        def chart_html(chart) -> Markup:
+            """A chart as a static SVG image with its caption and, below, its data as a table."""
+            esc = text.html_attr
+            src = f"charts/{chart.id}-{lang}.svg"
+            head = [f'<figure class="cg-chart" id="chart-{chart.id}" markdown="0">',
+                    f'<img src="{src}" alt="{esc(chart.alt)}" loading="lazy">',
+                    f"<figcaption><strong>{esc(chart.title)}</strong><br>{esc(chart.unit)} · {esc(chart.source_note)}"
+                    f' · <a href="{src}" download>{esc(t("download_svg"))}</a></figcaption>',
+                    "</figure>", "",
+                    f'??? note "{esc(t("data_table"))}: {esc(chart.title)}"', ""]
+            header, *rows = chart.table
+            lines = ["    | " + " | ".join(text.escape(c) for c in header) + " |",
+                     "    |" + "---|" * len(header)]
+            lines += ["    | " + " | ".join(text.escape(c) for c in row) + " |" for row in rows]
+            return Markup("\n".join(head + lines) + "\n")
+
         return dict(lang=lang, t=t, tr=tr, link=link, region=region, region_path=region_path,
+                    derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link,
                     story_link=story_link, source_link=source_link, value=value, unit=unit, metric=metric,
                     category=category, period=period, lib=lib, up=up, date=lambda d: text.date(d, lang))
 
@@ -133,14 +165,59 @@ class Renderer:
                 out[case.parent].append(slug)
         return out
 
-    def story_page(self, slug: str, lang: str) -> str:
+    def key_figures(self, slug: str, limit: int = 6) -> list[Figure]:
+        """A case's headline numbers: one actual, unbroken-down figure per outcome metric, register order."""
+        lib = self.lib
+        figures = lib.figures.get(slug, [])
+        chosen = []
+        for metric in lib.metrics.values():
+            if metric.group in ("coordination", "survey") or metric.part_of:
+                continue
+            pick = representative(lib, slug, [f for f in figures if f.metric == metric.id])
+            if pick is not None:
+                chosen.append(pick)
+        return chosen[:limit]
+
+    def story_page(self, slug: str, lang: str, charts: list) -> str:
         lib = self.lib
         story = lib.stories()[slug]
         figures = lib.figures.get(slug, [])
         return self.render(
             "story.md.j2", lang, depth=2, slug=slug, story=story, is_case=isinstance(story, Case),
             groups=self.figure_groups(figures), flagged=[f for f in figures if f.flag],
-            children=sorted(self.children.get(slug, [])), figure_count=len(figures))
+            children=sorted(self.children.get(slug, [])), figure_count=len(figures),
+            key_figures=self.key_figures(slug), charts=charts)
+
+    @cached_property
+    def comparisons(self):
+        return comparisons(self.lib)
+
+    def comparison_page(self, group_id: str, lang: str, chart) -> str:
+        comparison = self.comparisons[group_id]
+        reported = {s: {f.metric for f in self.lib.figures[s]} for s in comparison.stories}
+        periods = {m: sorted({text.period(c.figure.start, c.figure.end, lang)
+                              for (s, mm), c in comparison.cells.items() if mm == m and c.figure})
+                   for m in comparison.shared}
+        return self.render("comparison.md.j2", lang, depth=1, group=self.lib.groups[group_id],
+                           comparison=comparison, reported=reported, periods=periods, chart=chart)
+
+    def comparisons_index(self, lang: str) -> str:
+        available = {g: len(c.stories) for g, c in self.comparisons.items() if c.stories}
+        return self.render("comparisons.md.j2", lang, depth=1, available=available)
+
+    @cached_property
+    def mechanism_users(self) -> dict[str, tuple[list[str], list[str]]]:
+        lib = self.lib
+        return {m: (sorted(s for s, c in lib.cases.items() if m in c.mechanisms),
+                    sorted(s for s, p in lib.practices.items() if m in p.mechanisms)) for m in lib.mechanisms}
+
+    def mechanism_page(self, mechanism_id: str, lang: str) -> str:
+        cases, practices = self.mechanism_users[mechanism_id]
+        return self.render("mechanism.md.j2", lang, depth=1, mechanism=self.lib.mechanisms[mechanism_id],
+                           cases=cases, practices=practices)
+
+    def mechanisms_index(self, lang: str) -> str:
+        return self.render("mechanisms.md.j2", lang, depth=1, users=self.mechanism_users)
 
     def cases_index(self, lang: str) -> str:
         lib = self.lib
@@ -167,21 +244,60 @@ class Renderer:
 
     def home(self, lang: str) -> str:
         lib = self.lib
-        return self.render("home.md.j2", lang, depth=0,
+        alt = "、".join(f"{lib.regions[c.east].zh}→{lib.regions[c.west].zh}" for c in lib.cases.values()) \
+            if lang == "zh" else "; ".join(f"{lib.regions[c.east].en} → {lib.regions[c.west].en}"
+                                           for c in lib.cases.values())
+        diagram = Markup(f'<figure class="cg-chart" markdown="0"><img src="assets/pairings-{lang}.svg" '
+                         f'alt="{text.html_attr(alt)}"></figure>')
+        headlines = [(slug, figs[0]) for slug in lib.cases if (figs := self.key_figures(slug, limit=1))]
+        return self.render("home.md.j2", lang, depth=0, diagram_html=diagram, headlines=headlines,
                            figure_total=sum(len(v) for v in lib.figures.values()),
                            flag_total=sum(1 for v in lib.figures.values() for f in v if f.flag))
 
 
 def render_site(lib: Library) -> dict[str, str]:
-    """Every generated page, keyed by its path under build/docs."""
+    """Every generated page and chart, keyed by its path under build/docs."""
+    from . import charts as charting
+
     r = Renderer(lib)
     pages: dict[str, str] = {}
     for lang in LANGS:
         pages[page_path("index.md", lang)] = r.home(lang)
+        pages[f"assets/pairings-{lang}.svg"] = pairings_svg(lib, lang)
         pages[page_path("cases/index.md", lang)] = r.cases_index(lang)
         pages[page_path("sources/index.md", lang)] = r.sources_page(lang)
-        for slug in lib.cases:
-            pages[page_path(f"cases/{slug}/index.md", lang)] = r.story_page(slug, lang)
-        for slug in lib.practices:
-            pages[page_path(f"practices/{slug}/index.md", lang)] = r.story_page(slug, lang)
+        pages[page_path("compare/index.md", lang)] = r.comparisons_index(lang)
+        pages[page_path("mechanisms/index.md", lang)] = r.mechanisms_index(lang)
+        for slug in lib.stories():
+            folder = "cases" if slug in lib.cases else "practices"
+            story_charts = charting.case_charts(lib, slug, lang)
+            for chart in story_charts:
+                pages[f"{folder}/{slug}/charts/{chart.id}-{lang}.svg"] = chart.svg
+            pages[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, story_charts)
+        for group_id, comparison in r.comparisons.items():
+            if not comparison.stories:
+                continue
+            chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
+            if chart is not None:
+                pages[f"compare/charts/{chart.id}-{lang}.svg"] = chart.svg
+            pages[page_path(f"compare/{group_id}.md", lang)] = r.comparison_page(group_id, lang, chart)
+        for mechanism_id, (cases, practices) in r.mechanism_users.items():
+            if cases or practices:
+                pages[page_path(f"mechanisms/{mechanism_id}.md", lang)] = r.mechanism_page(mechanism_id, lang)
     return pages
+
+
+def comparison_rows(r: Renderer, group_id: str, lang: str) -> list[dict]:
+    """The cells of a comparison table, flattened for its chart."""
+    lib, comparison = r.lib, r.comparisons[group_id]
+    rows = []
+    for (story, metric), cell in sorted(comparison.cells.items()):
+        f = cell.figure
+        if f is None:
+            continue
+        unit = lib.units[f.unit]
+        base_unit = next((u for u in lib.units.values() if u.dimension == unit.dimension and u.factor == 1), unit)
+        rows.append({"case": story, "label": getattr(lib.stories()[story].title, lang), "metric": metric,
+                     "value_base": f.value * unit.factor, "unit_label": base_unit.name(lang),
+                     "period": text.period(f.start, f.end, lang), "source": f.source})
+    return rows

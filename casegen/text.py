@@ -72,3 +72,8 @@ def period(start: str, end: str, lang: str) -> str:
 def yaml_string(value: str) -> Markup:
     """A front-matter string: HTML-escaped (themes print titles unescaped) and JSON-quoted (valid YAML)."""
     return Markup(json.dumps(html.escape(str(value), quote=False), ensure_ascii=False))
+
+
+def html_attr(value) -> str:
+    """Text for an HTML attribute or element we write ourselves (not Markdown)."""
+    return html.escape(str(value), quote=True)
