@@ -131,3 +131,55 @@ def test_a_failing_mkdocs_build_leaves_the_previous_site_untouched(tmp_path):
     after = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
     assert before == after
     assert not (project.root / "site.new").exists()
+
+
+def text_of(project: Project, rel: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", page(project, rel)))
+
+
+def test_every_comparison_group_has_a_page_in_both_languages(built):
+    lib, _ = load_library(built.data)
+    for group in lib.groups.values():
+        assert group.zh in text_of(built, f"compare/{group.id}/index.html")
+        assert group.en in text_of(built, f"en/compare/{group.id}/index.html")
+
+
+def test_a_comparison_shows_not_reported_never_zero_and_explains_derived_figures(built):
+    zh, en = text_of(built, "compare/jobs/index.html"), text_of(built, "en/compare/jobs/index.html")
+    assert "未报告" in zh and "not reported" in en
+    assert "jobs offered ÷ employers taking part" in en and "97.2" in en  # 20,605 jobs ÷ 212 employers
+    assert "Periods differ" in en
+
+
+def test_each_mechanism_page_lists_the_cases_that_use_it(built):
+    lib, _ = load_library(built.data)
+    for mechanism in lib.mechanisms.values():
+        users = [s for s, story in lib.stories().items() if mechanism.id in story.mechanisms]
+        if not users:
+            continue
+        doc = page(built, f"en/mechanisms/{mechanism.id}/index.html")
+        for slug in users:
+            assert f"/{slug}/" in doc, (mechanism.id, slug)
+
+
+def test_case_pages_stay_out_of_the_navigation_so_it_does_not_grow_with_cases(built):
+    doc = page(built, "cases/yang-county/index.html")
+    nav = doc[doc.index('<nav class="md-nav md-nav--primary"'):doc.index("</nav>", doc.index('md-nav--primary'))]
+    assert "longyou-xuyong" not in nav and "compare/jobs" not in nav
+
+
+def test_case_pages_show_their_charts_as_static_svg(built):
+    lib, _ = load_library(built.data)
+    for slug in lib.cases:
+        for prefix in ("", "en/"):
+            doc = page(built, f"{prefix}cases/{slug}/index.html")
+            images = re.findall(r'<img src="(charts/[^"]+\.svg)" alt="([^"]+)"', doc)
+            assert images, (prefix, slug)
+            for src, alt in images:
+                assert (built.root / "site" / prefix / "cases" / slug / src).exists() and alt.strip()
+
+
+def test_home_shows_the_pairings_diagram_and_headline_figures_with_sources(built):
+    doc = page(built, "en/index.html")
+    assert 'src="assets/pairings-en.svg"' in doc and (built.root / "site/en/assets/pairings-en.svg").exists()
+    assert "Headline figures" in doc and "Lin (2018)" in text_of(built, "en/index.html")
