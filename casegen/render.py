@@ -28,7 +28,16 @@ LANGS = ("zh", "en")
 
 def page_path(rel: str, lang: str) -> str:
     """build/docs path of a page: Chinese at index.md, English beside it at index.en.md."""
-    return rel if lang == "zh" else rel.removesuffix(".md") + ".en.md"
+    return asset_path(rel, lang)
+
+
+def asset_path(rel: str, lang: str) -> str:
+    """Chinese at x.svg, English at x.en.svg: mkdocs-static-i18n serves each under the same URL
+    in its language's tree, so a page links ``x.svg`` whatever its language."""
+    if lang == "zh":
+        return rel
+    stem, dot, ext = rel.rpartition(".")
+    return f"{stem}.en.{ext}"
 
 
 @dataclass
@@ -127,11 +136,12 @@ class Renderer:
         def chart_html(chart) -> Markup:
             """A chart as a static SVG image with its caption and, below, its data as a table."""
             esc = text.html_attr
-            src = f"charts/{chart.id}-{lang}.svg"
+            src = f"charts/{chart.id}.svg"  # each language build gets its own file (see asset_path)
             head = [f'<figure class="cg-chart" id="chart-{chart.id}" markdown="0">',
                     f'<img src="{src}" alt="{esc(chart.alt)}" loading="lazy">',
-                    f"<figcaption><strong>{esc(chart.title)}</strong><br>{esc(chart.unit)} · {esc(chart.source_note)}"
-                    f' · <a href="{src}" download>{esc(t("download_svg"))}</a></figcaption>',
+                    # The SVG carries its own unit and source line, so it keeps them on a slide.
+                    f'<figcaption>{esc(chart.title)} · <a href="{src}" download>{esc(t("download_svg"))}</a>'
+                    "</figcaption>",
                     "</figure>", "",
                     f'??? note "{esc(t("data_table"))}: {esc(chart.title)}"', ""]
             header, *rows = chart.table
@@ -247,7 +257,7 @@ class Renderer:
         alt = "、".join(f"{lib.regions[c.east].zh}→{lib.regions[c.west].zh}" for c in lib.cases.values()) \
             if lang == "zh" else "; ".join(f"{lib.regions[c.east].en} → {lib.regions[c.west].en}"
                                            for c in lib.cases.values())
-        diagram = Markup(f'<figure class="cg-chart" markdown="0"><img src="assets/pairings-{lang}.svg" '
+        diagram = Markup(f'<figure class="cg-chart" markdown="0"><img src="assets/pairings.svg" '
                          f'alt="{text.html_attr(alt)}"></figure>')
         headlines = [(slug, figs[0]) for slug in lib.cases if (figs := self.key_figures(slug, limit=1))]
         return self.render("home.md.j2", lang, depth=0, diagram_html=diagram, headlines=headlines,
@@ -263,7 +273,7 @@ def render_site(lib: Library) -> dict[str, str]:
     pages: dict[str, str] = {}
     for lang in LANGS:
         pages[page_path("index.md", lang)] = r.home(lang)
-        pages[f"assets/pairings-{lang}.svg"] = pairings_svg(lib, lang)
+        pages[asset_path("assets/pairings.svg", lang)] = pairings_svg(lib, lang)
         pages[page_path("cases/index.md", lang)] = r.cases_index(lang)
         pages[page_path("sources/index.md", lang)] = r.sources_page(lang)
         pages[page_path("compare/index.md", lang)] = r.comparisons_index(lang)
@@ -272,14 +282,14 @@ def render_site(lib: Library) -> dict[str, str]:
             folder = "cases" if slug in lib.cases else "practices"
             story_charts = charting.case_charts(lib, slug, lang)
             for chart in story_charts:
-                pages[f"{folder}/{slug}/charts/{chart.id}-{lang}.svg"] = chart.svg
+                pages[asset_path(f"{folder}/{slug}/charts/{chart.id}.svg", lang)] = chart.svg
             pages[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, story_charts)
         for group_id, comparison in r.comparisons.items():
             if not comparison.stories:
                 continue
             chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
             if chart is not None:
-                pages[f"compare/charts/{chart.id}-{lang}.svg"] = chart.svg
+                pages[asset_path(f"compare/charts/{chart.id}.svg", lang)] = chart.svg
             pages[page_path(f"compare/{group_id}.md", lang)] = r.comparison_page(group_id, lang, chart)
         for mechanism_id, (cases, practices) in r.mechanism_users.items():
             if cases or practices:

@@ -53,7 +53,7 @@ def test_each_case_page_lists_every_figure_of_its_case(built, slug):
             shown = number(f.published_value, lang)
             row = next((r for r in unmatched if r[6] == f.locator and shown in r[0]), None)
             assert row is not None, (lang, f.line, f.locator, shown)
-            assert lib.units[f.unit].name(lang) == row[1] and f.source == row[5]
+            assert lib.units[f.unit].name(lang) == row[1] and getattr(lib.sources[f.source].short, lang) == row[5]
             unmatched.remove(row)
 
 
@@ -181,5 +181,7 @@ def test_case_pages_show_their_charts_as_static_svg(built):
 
 def test_home_shows_the_pairings_diagram_and_headline_figures_with_sources(built):
     doc = page(built, "en/index.html")
-    assert 'src="assets/pairings-en.svg"' in doc and (built.root / "site/en/assets/pairings-en.svg").exists()
+    assert 'src="assets/pairings.svg"' in doc
+    assert "Helping (east)" in (built.root / "site/en/assets/pairings.svg").read_text(encoding="utf-8")
+    assert "东部帮扶方" in (built.root / "site/assets/pairings.svg").read_text(encoding="utf-8")
     assert "Headline figures" in doc and "Lin (2018)" in text_of(built, "en/index.html")

@@ -36,7 +36,7 @@ def test_period_start_after_end_is_rejected():
 
 def test_yaml_dates_and_years_are_accepted_unquoted():
     import datetime
-    source = Source.model_validate(dict(id="s", title={"zh": "a", "en": "a"}, author="a", author_en="a",
+    source = Source.model_validate(dict(id="s", title={"zh": "a", "en": "a"}, short={"zh": "a", "en": "a"}, author="a", author_en="a",
                                         publisher="p", publisher_en="p", published=datetime.date(2018, 1, 2),
                                         language="zh"))
     assert source.published == "2018-01-02"

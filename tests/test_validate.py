@@ -226,7 +226,7 @@ def test_unknown_references_in_a_case(minimal, old, new, field):
 
 
 def test_case_must_list_the_sources_its_figures_cite(minimal):
-    minimal.append("data/sources.yaml", "- {id: other, title: {zh: 另, en: Other}, author: a, author_en: a, "
+    minimal.append("data/sources.yaml", "- {id: other, title: {zh: 另, en: Other}, short: {zh: 另, en: Other}, author: a, author_en: a, "
                                         "publisher: p, publisher_en: p, published: 2019, language: zh}\n")
     add_row(minimal, "funds,3,万元,,2019,2019,west-prov,actual,,other,para 2,,,,,")
     p = only(minimal.problems())
