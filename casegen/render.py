@@ -208,7 +208,7 @@ class Renderer:
         periods = {m: sorted({text.period(c.figure.start, c.figure.end, lang)
                               for (s, mm), c in comparison.cells.items() if mm == m and c.figure})
                    for m in comparison.shared}
-        return self.render("comparison.md.j2", lang, depth=1, group=self.lib.groups[group_id],
+        return self.render("comparison.md.j2", lang, depth=2, group=self.lib.groups[group_id],
                            comparison=comparison, reported=reported, periods=periods, chart=chart)
 
     def comparisons_index(self, lang: str) -> str:
@@ -289,8 +289,8 @@ def render_site(lib: Library) -> dict[str, str]:
                 continue
             chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
             if chart is not None:
-                pages[asset_path(f"compare/charts/{chart.id}.svg", lang)] = chart.svg
-            pages[page_path(f"compare/{group_id}.md", lang)] = r.comparison_page(group_id, lang, chart)
+                pages[asset_path(f"compare/{group_id}/charts/{chart.id}.svg", lang)] = chart.svg
+            pages[page_path(f"compare/{group_id}/index.md", lang)] = r.comparison_page(group_id, lang, chart)
         for mechanism_id, (cases, practices) in r.mechanism_users.items():
             if cases or practices:
                 pages[page_path(f"mechanisms/{mechanism_id}.md", lang)] = r.mechanism_page(mechanism_id, lang)

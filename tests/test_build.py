@@ -185,3 +185,13 @@ def test_home_shows_the_pairings_diagram_and_headline_figures_with_sources(built
     assert "Helping (east)" in (built.root / "site/en/assets/pairings.svg").read_text(encoding="utf-8")
     assert "东部帮扶方" in (built.root / "site/assets/pairings.svg").read_text(encoding="utf-8")
     assert "Headline figures" in doc and "Lin (2018)" in text_of(built, "en/index.html")
+
+
+def test_every_image_on_every_page_exists(built):
+    site = built.root / "site"
+    for doc_path in site.rglob("*.html"):
+        for src in re.findall(r'<img[^>]+src="([^"]+)"', doc_path.read_text(encoding="utf-8")):
+            if src.startswith(("http:", "https:", "data:")):
+                continue
+            target = (doc_path.parent / src.split("#")[0]).resolve()
+            assert target.exists(), (doc_path.relative_to(site), src)
