@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .cite import last_changed, site_url
 from .render import render_site
 from .validate import validate
 from .write import fresh_dir, swap_in, write_tree
@@ -27,10 +28,12 @@ def generate(root: Path, lib=None) -> dict[str, bytes]:
     """All files of build/docs, in memory: the hand-written docs plus the generated pages."""
     lib = lib or validate(root / "data")
     files = static_docs(root)
-    for rel, text in render_site(lib).items():
+    changed = {slug: last_changed(root, [f"data/{'cases' if slug in lib.cases else 'practices'}/{slug}"])
+               for slug in lib.stories()}
+    for rel, content in render_site(lib, site_url(root), changed).items():
         if rel in files:
             raise BuildError(f"docs/{rel} is hand-written but the generator also makes it; rename one")
-        files[rel] = text.encode("utf-8")
+        files[rel] = content.encode("utf-8") if isinstance(content, str) else content
     return files
 
 

@@ -1258,3 +1258,8 @@ def comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict]) -
     spec = _compose(title, [unit], sections, [*notes, src], alt, lang)
     return Chart(id=f"compare-{group_id}", title=title, alt=alt, unit=unit, source_note=src, svg=svg(spec),
                  table=table)
+
+
+def png(svg_text: str, scale: float = 2.0) -> bytes:
+    """The chart as PNG at slide resolution (twice the SVG's pixel size), text in the installed CJK font."""
+    return vlc.svg_to_png(svg_text, scale=scale)

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import text
+from .cite import DEFAULT_SITE_URL, cite
 from .diagram import pairings_svg
 from .derive import Derived, comparisons, representative
 from .load import Library
@@ -47,8 +48,10 @@ class FigureGroup:
 
 
 class Renderer:
-    def __init__(self, lib: Library):
+    def __init__(self, lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None):
         self.lib = lib
+        self.site_url = site_url
+        self.changed = changed or {}
         self.labels = yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
@@ -141,7 +144,7 @@ class Renderer:
                     f'<img src="{src}" alt="{esc(chart.alt)}" loading="lazy">',
                     # The SVG carries its own unit and source line, so it keeps them on a slide.
                     f'<figcaption>{esc(chart.title)} · <a href="{src}" download>{esc(t("download_svg"))}</a>'
-                    "</figcaption>",
+                    f' · <a href="{src.removesuffix(".svg")}.png" download>{esc(t("download_png"))}</a></figcaption>',
                     "</figure>", "",
                     f'??? note "{esc(t("data_table"))}: {esc(chart.title)}"', ""]
             header, *rows = chart.table
@@ -188,15 +191,29 @@ class Renderer:
                 chosen.append(pick)
         return chosen[:limit]
 
+    def folder(self, slug: str) -> str:
+        return "cases" if slug in self.lib.cases else "practices"
+
+    def citation(self, slug: str, lang: str):
+        story = self.lib.stories()[slug]
+        url = f"{self.site_url}{'' if lang == 'zh' else 'en/'}{self.folder(slug)}/{slug}/"
+        return cite(slug, getattr(story.title, lang), lang, url, self.changed.get(slug))
+
     def story_page(self, slug: str, lang: str, charts: list) -> str:
         lib = self.lib
         story = lib.stories()[slug]
         figures = lib.figures.get(slug, [])
         return self.render(
-            "story.md.j2", lang, depth=2, slug=slug, story=story, is_case=isinstance(story, Case),
+            "story.md.j2", lang, depth=2, slug=slug, folder=self.folder(slug), story=story,
+            is_case=isinstance(story, Case),
             groups=self.figure_groups(figures), flagged=[f for f in figures if f.flag],
             children=sorted(self.children.get(slug, [])), figure_count=len(figures),
-            key_figures=self.key_figures(slug), charts=charts)
+            key_figures=self.key_figures(slug), charts=charts, citation=self.citation(slug, lang),
+            changed=self.changed.get(slug), pre=lambda value: Markup(f"<pre class=\"cg-cite\"><code>"
+                                                                    f"{text.html_attr(value)}</code></pre>"))
+
+    def downloads_page(self, lang: str) -> str:
+        return self.render("downloads.md.j2", lang, depth=1)
 
     @cached_property
     def comparisons(self):
@@ -265,13 +282,28 @@ class Renderer:
                            flag_total=sum(1 for v in lib.figures.values() for f in v if f.flag))
 
 
-def render_site(lib: Library) -> dict[str, str]:
-    """Every generated page and chart, keyed by its path under build/docs."""
+def render_site(lib: Library, site_url: str = DEFAULT_SITE_URL,
+                changed: dict[str, str | None] | None = None) -> dict[str, str | bytes]:
+    """Every generated page, chart and download, keyed by its path under build/docs."""
     from . import charts as charting
+    from . import downloads
 
-    r = Renderer(lib)
-    pages: dict[str, str] = {}
+    r = Renderer(lib, site_url, changed)
+    pages: dict[str, str | bytes] = {}
+    for name, content in downloads.data_package(lib).items():
+        for lang in LANGS:
+            pages[asset_path(f"downloads/{name}", lang)] = content
+    for slug in lib.stories():
+        # Downloads are the same in both languages; each language tree gets its copy (see asset_path).
+        for lang in LANGS:
+            base = f"{r.folder(slug)}/{slug}/downloads/{slug}"
+            pages[asset_path(f"{base}.csv", lang)] = downloads.case_csv(lib, slug)
+            pages[asset_path(f"{base}.json", lang)] = downloads.case_json(lib, slug)
+            citation = r.citation(slug, lang)
+            pages[asset_path(f"{base}.csl.json", lang)] = citation.csl
+            pages[asset_path(f"{base}.bib", lang)] = citation.bibtex + "\n"
     for lang in LANGS:
+        pages[page_path("downloads/index.md", lang)] = r.downloads_page(lang)
         pages[page_path("index.md", lang)] = r.home(lang)
         pages[asset_path("assets/pairings.svg", lang)] = pairings_svg(lib, lang)
         pages[page_path("cases/index.md", lang)] = r.cases_index(lang)
@@ -283,6 +315,7 @@ def render_site(lib: Library) -> dict[str, str]:
             story_charts = charting.case_charts(lib, slug, lang)
             for chart in story_charts:
                 pages[asset_path(f"{folder}/{slug}/charts/{chart.id}.svg", lang)] = chart.svg
+                pages[asset_path(f"{folder}/{slug}/charts/{chart.id}.png", lang)] = charting.png(chart.svg)
             pages[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, story_charts)
         for group_id, comparison in r.comparisons.items():
             if not comparison.stories:

@@ -199,3 +199,17 @@ def test_every_image_on_every_page_exists(built):
                 continue
             target = (doc_path.parent / src.split("#")[0]).resolve()
             assert target.exists(), (doc_path.relative_to(site), src)
+
+
+def test_each_case_page_has_a_citation_box_and_its_downloads(built):
+    lib, _ = load_library(built.data)
+    for slug in lib.cases:
+        for prefix in ("", "en/"):
+            text = text_of(built, f"{prefix}cases/{slug}/index.html")
+            assert "GB/T 7714-2015" in text and "[EB/OL]" in text and "@misc{ewlc-" in text
+            assert f"https://east-west-cases.example.org/{prefix}cases/{slug}/" in text
+            folder = built.root / "site" / prefix / "cases" / slug / "downloads"
+            for name in (f"{slug}.csv", f"{slug}.json", f"{slug}.bib", f"{slug}.csl.json"):
+                assert (folder / name).stat().st_size > 0, (prefix, name)
+    assert (built.root / "site/downloads/datapackage.json").exists()
+    assert (built.root / "site/en/downloads/datapackage.json").exists()

@@ -1,0 +1,116 @@
+"""Data downloads: each case's figures as CSV and JSON, and the whole library as a Frictionless
+data package (datapackage.json with a table schema per CSV). Deterministic text, LF line ends."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .load import Library
+from .models import FIGURE_COLUMNS
+
+LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+
+FIGURE_FIELDS = ["case", *FIGURE_COLUMNS[:1], "metric_zh", "metric_en", *FIGURE_COLUMNS[1:]]
+_DESCRIPTIONS = {
+    "case": "slug of the case or practice page", "metric": "metric id (metrics.csv)",
+    "metric_zh": "metric name in Chinese", "metric_en": "metric name in English",
+    "value": "the number as the source printed it", "unit": "the unit as the source printed it",
+    "qualifier": "empty when exact; about, over or under", "start": "start of the period (YYYY[-MM[-DD]]); empty for 'as of end'",
+    "end": "end of the period or as-of date (YYYY[-MM[-DD]])", "scope": "region id the figure describes (regions.csv)",
+    "series": "actual, target, expected or plan", "category": "breakdown within the metric, if any",
+    "source": "source id (sources.csv)", "locator": "where in the source the figure is",
+    "note_zh": "note in Chinese", "note_en": "note in English",
+    "flag": "contradiction in the source: sub-exceeds-total, parts-mismatch, percent-mismatch, inconsistent, ambiguous",
+    "flag_zh": "explanation of the flag in Chinese", "flag_en": "explanation of the flag in English",
+}
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _figure_rows(lib: Library, slugs: list[str]) -> list[list]:
+    rows = []
+    for slug in slugs:
+        for f in lib.figures.get(slug, []):
+            metric = lib.metrics[f.metric]
+            record = f.model_dump()
+            record["value"] = f.published_value
+            rows.append([slug, f.metric, metric.zh, metric.en] + [record[c] for c in FIGURE_COLUMNS[1:]])
+    return rows
+
+
+def case_csv(lib: Library, slug: str) -> str:
+    return _csv(FIGURE_FIELDS, _figure_rows(lib, [slug]))
+
+
+def case_json(lib: Library, slug: str) -> str:
+    story = lib.stories()[slug]
+    figures = [dict(zip(FIGURE_FIELDS, row)) for row in _figure_rows(lib, [slug])]
+    for f in figures:
+        f["value"] = float(f["value"])
+    cited = sorted({f["source"] for f in figures})
+    document = {
+        "case": slug,
+        "title": story.title.model_dump(),
+        "license": LICENSE,
+        "figures": figures,
+        "sources": [lib.sources[s].model_dump(exclude_none=True) for s in cited],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _schema(fields: list[tuple[str, str]], primary_key: list[str] | None = None, foreign: list | None = None) -> dict:
+    schema: dict = {"fields": [{"name": n, "type": t, **({"description": _DESCRIPTIONS[n]} if n in _DESCRIPTIONS else {})}
+                               for n, t in fields]}
+    if primary_key:
+        schema["primaryKey"] = primary_key
+    if foreign:
+        schema["foreignKeys"] = foreign
+    return schema
+
+
+def data_package(lib: Library) -> dict[str, str]:
+    """downloads/*: the library's figures and registers as CSV plus their datapackage.json."""
+    stories = list(lib.cases) + list(lib.practices)
+    files = {
+        "figures.csv": _csv(FIGURE_FIELDS, _figure_rows(lib, stories)),
+        "sources.csv": _csv(["id", "title_zh", "title_en", "author", "author_en", "publisher", "publisher_en",
+                             "published", "url"],
+                            [[s.id, s.title.zh, s.title.en, s.author, s.author_en, s.publisher, s.publisher_en,
+                              s.published, s.url or ""] for s in lib.sources.values()]),
+        "metrics.csv": _csv(["id", "zh", "en", "unit", "kind", "group", "part_of"],
+                            [[m.id, m.zh, m.en, m.unit, m.kind, m.group, m.part_of or ""] for m in lib.metrics.values()]),
+        "regions.csv": _csv(["id", "zh", "en", "level", "parent"],
+                            [[r.id, r.zh, r.en, r.level, r.parent or ""] for r in lib.regions.values()]),
+    }
+    figure_types = {"value": "number"}
+    resources = [
+        {"name": "figures", "path": "figures.csv", "title": "Figures of all cases and practices",
+         "schema": _schema([(n, figure_types.get(n, "string")) for n in FIGURE_FIELDS],
+                           ["case", "metric", "scope", "series", "category", "start", "end", "source"],
+                           [{"fields": "source", "reference": {"resource": "sources", "fields": "id"}},
+                            {"fields": "metric", "reference": {"resource": "metrics", "fields": "id"}},
+                            {"fields": "scope", "reference": {"resource": "regions", "fields": "id"}}])},
+        {"name": "sources", "path": "sources.csv", "title": "Source documents",
+         "schema": _schema([(n, "string") for n in ["id", "title_zh", "title_en", "author", "author_en", "publisher",
+                                                    "publisher_en", "published", "url"]], ["id"])},
+        {"name": "metrics", "path": "metrics.csv", "title": "Measured quantities",
+         "schema": _schema([(n, "string") for n in ["id", "zh", "en", "unit", "kind", "group", "part_of"]], ["id"])},
+        {"name": "regions", "path": "regions.csv", "title": "Regions",
+         "schema": _schema([(n, "string") for n in ["id", "zh", "en", "level", "parent"]], ["id"])},
+    ]
+    for resource in resources:
+        resource.update({"profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+                         "encoding": "utf-8"})
+    package = {"profile": "tabular-data-package", "name": "east-west-labour-cooperation-cases",
+               "title": "East–West labour cooperation case library (东西部扶贫劳务协作案例库)",
+               "licenses": [LICENSE], "resources": resources}
+    files["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    return files
