@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import handout
 from .cite import last_changed, site_url
 from .render import render_site
 from .validate import validate
@@ -24,13 +25,16 @@ def static_docs(root: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
-def generate(root: Path, lib=None) -> dict[str, bytes]:
+def changed_dates(root: Path, lib) -> dict[str, str | None]:
+    return {slug: last_changed(root, [f"data/{'cases' if slug in lib.cases else 'practices'}/{slug}"])
+            for slug in lib.stories()}
+
+
+def generate(root: Path, lib=None, handouts: bool = False) -> dict[str, bytes]:
     """All files of build/docs, in memory: the hand-written docs plus the generated pages."""
     lib = lib or validate(root / "data")
     files = static_docs(root)
-    changed = {slug: last_changed(root, [f"data/{'cases' if slug in lib.cases else 'practices'}/{slug}"])
-               for slug in lib.stories()}
-    for rel, content in render_site(lib, site_url(root), changed).items():
+    for rel, content in render_site(lib, site_url(root), changed_dates(root, lib), handouts).items():
         if rel in files:
             raise BuildError(f"docs/{rel} is hand-written but the generator also makes it; rename one")
         files[rel] = content.encode("utf-8") if isinstance(content, str) else content
@@ -64,11 +68,11 @@ def search_dictionary(lib) -> str:
     return "".join(f"{w}\n" for w in sorted(words) if " " not in w)
 
 
-def generate_docs(root: Path) -> None:
-    """Validate and write build/docs; on a problem, build/docs stays as it was."""
+def generate_docs(root: Path, handouts: bool = False):
+    """Validate and write build/docs; on a problem, build/docs stays as it was. Returns the library."""
     root = root.resolve()
     lib = validate(root / "data")
-    files = generate(root, lib)
+    files = generate(root, lib, handouts)
     docs_dir = root / "build" / "docs"
     docs_dir.parent.mkdir(exist_ok=True)
     write_tree(files, docs_dir)
@@ -76,17 +80,27 @@ def generate_docs(root: Path) -> None:
     text = search_dictionary(lib)
     if not dictionary.exists() or dictionary.read_text(encoding="utf-8") != text:
         dictionary.write_text(text, encoding="utf-8")
+    return lib
 
 
 def build(root: Path, site: bool = True) -> None:
     """Regenerate build/docs and, with ``site``, rebuild site/; on failure both stay as they were."""
     root = root.resolve()
-    generate_docs(root)
+    executable = handout.chromium() if site else None
+    lib = generate_docs(root, handouts=executable is not None)
     if site:
         target = root / "site"
         staging = fresh_dir(target, ".new")
         try:
             run_mkdocs(root, staging)
+            if executable:
+                changed = changed_dates(root, lib)
+                pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
+                         for slug in lib.cases for prefix in ("", "en/")]
+                handout.print_handouts(staging, pages, executable)
+            else:
+                print("PDF handouts skipped: Chromium not found (install it or set CASEGEN_CHROMIUM).",
+                      file=sys.stderr)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

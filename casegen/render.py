@@ -48,8 +48,10 @@ class FigureGroup:
 
 
 class Renderer:
-    def __init__(self, lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None):
+    def __init__(self, lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
+                 handouts: bool = False):
         self.lib = lib
+        self.handouts = handouts
         self.site_url = site_url
         self.changed = changed or {}
         self.labels = yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
@@ -209,6 +211,8 @@ class Renderer:
             groups=self.figure_groups(figures), flagged=[f for f in figures if f.flag],
             children=sorted(self.children.get(slug, [])), figure_count=len(figures),
             key_figures=self.key_figures(slug), charts=charts, citation=self.citation(slug, lang),
+            handout=f"{slug}-handout.pdf" if self.handouts and slug in lib.cases else None,
+            citation_url=f"{self.site_url}{'' if lang == 'zh' else 'en/'}{self.folder(slug)}/{slug}/",
             changed=self.changed.get(slug), pre=lambda value: Markup(f"<pre class=\"cg-cite\"><code>"
                                                                     f"{text.html_attr(value)}</code></pre>"))
 
@@ -282,13 +286,13 @@ class Renderer:
                            flag_total=sum(1 for v in lib.figures.values() for f in v if f.flag))
 
 
-def render_site(lib: Library, site_url: str = DEFAULT_SITE_URL,
-                changed: dict[str, str | None] | None = None) -> dict[str, str | bytes]:
+def render_site(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
+                handouts: bool = False) -> dict[str, str | bytes]:
     """Every generated page, chart and download, keyed by its path under build/docs."""
     from . import charts as charting
     from . import downloads
 
-    r = Renderer(lib, site_url, changed)
+    r = Renderer(lib, site_url, changed, handouts)
     pages: dict[str, str | bytes] = {}
     for name, content in downloads.data_package(lib).items():
         for lang in LANGS:
