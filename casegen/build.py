@@ -12,7 +12,7 @@ from . import handout
 from .cite import last_changed, site_url
 from .render import render_site
 from .validate import validate
-from .write import fresh_dir, swap_in, write_tree
+from .write import fresh_dir, swap_in, update_tree, write_tree
 
 
 class BuildError(Exception):
@@ -32,7 +32,10 @@ def changed_dates(root: Path, lib) -> dict[str, str | None]:
 
 def generate(root: Path, lib=None, handouts: bool = False) -> dict[str, bytes]:
     """All files of build/docs, in memory: the hand-written docs plus the generated pages."""
+    from . import charts
+
     lib = lib or validate(root / "data")
+    charts.CACHE = root / "build" / "cache"
     files = static_docs(root)
     for rel, content in render_site(lib, site_url(root), changed_dates(root, lib), handouts).items():
         if rel in files:
@@ -68,14 +71,19 @@ def search_dictionary(lib) -> str:
     return "".join(f"{w}\n" for w in sorted(words) if " " not in w)
 
 
-def generate_docs(root: Path, handouts: bool = False):
-    """Validate and write build/docs; on a problem, build/docs stays as it was. Returns the library."""
+def generate_docs(root: Path, handouts: bool = False, atomic: bool = True):
+    """Validate and write build/docs; on a problem, build/docs stays as it was. Returns the library.
+
+    ``atomic=False`` (live preview) rewrites only the files that changed, in place."""
     root = root.resolve()
     lib = validate(root / "data")
     files = generate(root, lib, handouts)
     docs_dir = root / "build" / "docs"
     docs_dir.parent.mkdir(exist_ok=True)
-    write_tree(files, docs_dir)
+    if atomic:
+        write_tree(files, docs_dir)
+    else:
+        update_tree(files, docs_dir)
     dictionary = root / "build" / "jieba-user-dict.txt"
     text = search_dictionary(lib)
     if not dictionary.exists() or dictionary.read_text(encoding="utf-8") != text:

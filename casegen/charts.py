@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Callable
 
 import vl_convert as vlc
@@ -204,7 +205,32 @@ class Chart:
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
+CACHE: Path | None = None  # set by the build: rendered charts keyed on their spec (see cached)
+
+
+def cached(kind: str, key_text: str, render: Callable[[], bytes]) -> bytes:
+    """Content-keyed cache of rendered charts: the same spec and renderer versions give the same file,
+    so an unchanged chart is not rendered again (rendering is most of a build's time)."""
+    if CACHE is None:
+        return render()
+    key = hashlib.sha256(f"{kind}|{VL_VERSION}|{vlc.__version__}|{key_text}".encode()).hexdigest()
+    path = CACHE / kind / key[:2] / key
+    if path.exists():
+        return path.read_bytes()
+    data = render()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return data
+
+
 def svg(spec: dict) -> str:
+    spec_text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    return cached("svg", spec_text, lambda: _render_svg(spec).encode("utf-8")).decode("utf-8")
+
+
+def _render_svg(spec: dict) -> str:
     """Render a Vega-Lite spec to SVG text: the one call of vl-convert.
 
     Vega numbers clip paths with a process-wide counter, so the raw SVG of the same spec differs
@@ -1262,4 +1288,4 @@ def comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict]) -
 
 def png(svg_text: str, scale: float = 2.0) -> bytes:
     """The chart as PNG at slide resolution (twice the SVG's pixel size), text in the installed CJK font."""
-    return vlc.svg_to_png(svg_text, scale=scale)
+    return cached("png", f"{scale}|{svg_text}", lambda: vlc.svg_to_png(svg_text, scale=scale))

@@ -66,18 +66,55 @@ def build(root: Path, no_site: bool) -> None:
 @click.option("--port", default=8000, show_default=True)
 @click.pass_obj
 def serve(root: Path, port: int) -> None:
-    """Generate the pages, then preview the site on http://127.0.0.1:PORT (reloads on docs edits)."""
+    """Preview on http://127.0.0.1:PORT; saving a file under data/, docs/ or the templates regenerates
+    the pages and reloads the browser."""
+    import os
     import subprocess
 
     from .build import generate_docs
+    from .render import TEMPLATES
 
+    root = root.resolve()
     try:
-        generate_docs(root)
+        generate_docs(root, atomic=False)
     except DataError as err:
         _report(err, "text")
         sys.exit(1)
-    subprocess.run([sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"),
-                    "-a", f"127.0.0.1:{port}"], cwd=root, check=False)
+    env = {**os.environ, "CASEGEN_SERVE": "1", "NO_MKDOCS_2_WARNING": "1"}
+    # --livereload explicitly: with click 8.3 mkdocs 1.6.1 reads the flag's default as off.
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(root / "mkdocs.yml"),
+           "-a", f"127.0.0.1:{port}",
+           "--watch", str(root / "data"), "--watch", str(root / "docs"), "--watch", str(TEMPLATES)]
+    sys.exit(subprocess.run(cmd, cwd=root, env=env, check=False).returncode)
+
+
+@main.command()
+@click.argument("slug")
+@click.pass_obj
+def new(root: Path, slug: str) -> None:
+    """Make data/cases/SLUG/ with a commented case.yaml and a figures.csv header."""
+    from .scaffold import ScaffoldError, new_case
+
+    try:
+        folder = new_case(root / "data", slug)
+    except ScaffoldError as err:
+        click.echo(f"casegen new: {err}", err=True)
+        sys.exit(1)
+    click.echo(f"created {folder}/case.yaml and figures.csv; fill them in, then run `casegen validate`")
+
+
+@main.command()
+@click.argument("revision", default="HEAD")
+@click.pass_obj
+def diff(root: Path, revision: str) -> None:
+    """List figures added, changed and removed since REVISION, as Markdown for a pull request."""
+    from .changes import ChangeError, report
+
+    try:
+        click.echo(report(root, revision), nl=False)
+    except ChangeError as err:
+        click.echo(f"casegen diff: {err}", err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -133,10 +133,15 @@ def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        try:
+            raw.decode("gb18030")
+            looks = "it looks like GBK/GB18030 (Excel's default 'CSV' on Chinese Windows)"
+        except UnicodeDecodeError:
+            looks = "its encoding is not recognised"
         problems.append(Problem(shown, raw[: exc.start].count(b"\n") + 1, "(file)",
-                                "the file is not UTF-8 text",
-                                "in Excel use 'Save As → CSV UTF-8 (Comma delimited)'; in other editors choose UTF-8",
-                                "encoding"))
+                                f"the file is not UTF-8 text: {looks}",
+                                "in Excel use 'Save As → CSV UTF-8 (Comma delimited) (*.csv)'; in other editors "
+                                "choose the UTF-8 encoding", "encoding"))
         return None
 
 

@@ -16,6 +16,19 @@ from .models import Figure, earliest, latest
 from .problems import DataError, Problem
 
 FORECAST_SERIES = {"target", "expected", "plan"}
+PLACEHOLDERS = ("待填写", "To do")
+
+
+def _texts(value, loc: tuple = ()):
+    """Every string in a record, with its location."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, loc + (i,))
 
 
 def _decimals(text: str) -> int:
@@ -96,6 +109,10 @@ class Checker:
                 if value == slug:
                     self.add(path, doc.line(("related", i)), f"related.{i}", "a case cannot be related to itself",
                              "remove the entry", "reference")
+            for loc, value in _texts(story.model_dump()):
+                if value.strip().startswith(PLACEHOLDERS):
+                    self.add(path, doc.line(loc), ".".join(map(str, loc)), "placeholder text left from `casegen new`",
+                             "write the text in your own words", "text")
             cited = {f.source for f in lib.figures.get(slug, [])}
             for source in sorted(cited - set(story.sources)):
                 if source in lib.sources:

@@ -32,6 +32,28 @@ def fresh_dir(target: Path, suffix: str) -> Path:
     return path
 
 
+def update_tree(files: dict[str, bytes], target: Path) -> int:
+    """Make ``target`` hold exactly ``files`` in place, touching only what changed (live preview).
+    Returns the number of files written or removed."""
+    touched = 0
+    for rel, data in sorted(files.items()):
+        dest = target / rel
+        if dest.is_file() and dest.read_bytes() == data:
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        touched += 1
+    if target.exists():
+        for path in sorted(target.rglob("*"), reverse=True):
+            rel = path.relative_to(target).as_posix()
+            if path.is_file() and rel not in files:
+                path.unlink()
+                touched += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return touched
+
+
 def write_tree(files: dict[str, bytes], target: Path) -> None:
     """Make ``target`` hold exactly ``files`` (relative path → bytes), atomically as a whole."""
     staging = fresh_dir(target, ".new")
