@@ -12,7 +12,6 @@ import functools
 import http.server
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ import pytest
 from conftest import ROOT, Project, copy_project
 
 __all__ = ["CHROMIUM", "SCREENSHOTS", "Tab", "built_site", "site_url", "chromium", "tab",
-           "search_page", "search", "loaded_images", "path_of"]
+           "search_page", "search", "loaded_images", "path_of", "is_foreign"]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -101,8 +100,16 @@ class Tab:
         return self.page
 
     def foreign_requests(self) -> list[str]:
-        return [u for u in self.requests if urlsplit(u).scheme not in ("data", "blob", "about")
-                and urlsplit(u).hostname != HOST]
+        return [u for u in self.requests if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).hostname != HOST]
+
+
+LOCAL_SCHEMES = ("data", "blob", "about")
+
+
+def is_foreign(url: str) -> bool:
+    """A request that would leave the machine (inline data: and blob: URLs never do)."""
+    parts = urlsplit(url)
+    return parts.scheme not in LOCAL_SCHEMES and parts.hostname != HOST
 
 
 @pytest.fixture
@@ -116,7 +123,7 @@ def tab(chromium, site_url):
             if msg.type == "error" else None)
     page.on("pageerror", lambda exc: t.errors.append(f"pageerror: {exc}"))
     # Nothing may leave the machine: record (above) and abort whatever is not the local server.
-    context.route(lambda url: urlsplit(url).hostname != HOST, lambda route: route.abort())
+    context.route(is_foreign, lambda route: route.abort())
     yield t
     context.close()
 
@@ -130,7 +137,7 @@ def search_page(chromium, site_url):
     the box and waits for the worker between queries, so they do not see each other's results.
     """
     context = chromium.new_context(viewport=VIEWPORT, service_workers="block")
-    context.route(lambda url: urlsplit(url).hostname != HOST, lambda route: route.abort())
+    context.route(is_foreign, lambda route: route.abort())
     pages = {}
 
     def open_at(path: str):
@@ -183,10 +190,10 @@ def search(page, query: str) -> list[str]:
     if box.input_value():
         box.fill("")
         page.keyboard.press("End")
-    expect(meta).to_have_text(placeholder)
+    expect(meta).to_have_text(placeholder, timeout=15_000)  # the worker builds the index first
     box.fill(query)
     page.keyboard.press("End")
-    expect(meta).to_have_text(COUNT)
+    expect(meta).to_have_text(COUNT, timeout=10_000)
     if not re.search(r"\d", meta.inner_text()):
         return []
     hrefs = page.eval_on_selector_all(
