@@ -115,6 +115,23 @@ class Renderer:
                 return f"不到{shown}" if lang == "zh" else f"under {shown}"
             return shown
 
+        def amount(f: Figure) -> str:
+            """Value and unit as a reader says them. In English a 万 or 亿 unit is also written out in full
+            (18.7万人 → 187,000 people), with the published number kept beside it."""
+            u = lib.units.get(f.unit)
+            shown = text.number(f.published_value, lang)
+            if lang == "zh":
+                prefix = {"about": "约", "under": "不到"}.get(f.qualifier, "")
+                suffix = "以上" if f.qualifier == "over" else ""
+                return f"{prefix}{shown}{u.zh if u else f.unit}{suffix}"
+            prefix = {"about": "about ", "over": "over ", "under": "under "}.get(f.qualifier, "")
+            if u and u.factor >= 10000:
+                base = next((b for b in lib.units.values() if b.dimension == u.dimension and b.factor == 1), None)
+                if base is not None:
+                    full = f"{f.value * u.factor:,.0f}"
+                    return f"{prefix}{full}\u00a0{base.en} ({shown}{u.zh})"
+            return f"{prefix}{shown}\u00a0{u.en if u else f.unit}"
+
         def unit(unit_id: str) -> str:
             u = lib.units.get(unit_id)
             return u.name(lang) if u else unit_id
@@ -156,7 +173,7 @@ class Renderer:
             return Markup("\n".join(head + lines) + "\n")
 
         return dict(lang=lang, t=t, tr=tr, link=link, region=region, region_path=region_path,
-                    derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link,
+                    derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link, amount=amount,
                     story_link=story_link, source_link=source_link, value=value, unit=unit, metric=metric,
                     category=category, period=period, lib=lib, up=up, date=lambda d: text.date(d, lang))
 
@@ -185,9 +202,11 @@ class Renderer:
         lib = self.lib
         figures = lib.figures.get(slug, [])
         chosen = []
-        for metric in lib.metrics.values():
-            if metric.group in ("coordination", "survey") or metric.part_of:
-                continue
+        # Outcomes first: people placed, jobs, income, then the means (training, posts, fairs, money).
+        priority = ("placement", "jobs", "income", "training", "posts", "fairs", "funds", "poverty")
+        metrics = sorted((m for m in lib.metrics.values() if m.group in priority and not m.part_of),
+                         key=lambda m: priority.index(m.group))
+        for metric in metrics:
             pick = representative(lib, slug, [f for f in figures if f.metric == metric.id])
             if pick is not None:
                 chosen.append(pick)

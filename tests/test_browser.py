@@ -169,9 +169,7 @@ SEARCHES = [
     ("hebei", "/", "河北", "/practices/hebei-intra-provincial/"),
     ("hubei", "/", "湖北", "/practices/hubei-intra-provincial/"),
     ("laiyuan", "/", "来源", "/sources/"),
-    pytest.param("fupin-chejian", "/", "扶贫车间", ("/mechanisms/poverty-workshops/", "/cases/xiaoshan-congjiang/"),
-                 marks=known(TRUNCATED + ": 扶贫车间 is searched as 扶贫*; the boosted case whose title holds 扶贫 "
-                                         "(洋县“161”就业扶贫模式) wins")),
+    ("fupin-chejian", "/", "扶贫车间", ("/mechanisms/poverty-workshops/", "/cases/xiaoshan-congjiang/")),
     ("gongyixing-gangwei", "/", "公益性岗位", "/mechanisms/public-welfare-posts/"),
     # The mechanism page, or Xiaoshan–Congjiang, the one case that works through labour cooperatives.
     ("laowu-hezuoshe", "/", "劳务合作社", ("/mechanisms/labour-cooperatives/", "/cases/xiaoshan-congjiang/")),

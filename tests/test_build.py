@@ -54,10 +54,13 @@ def test_each_case_page_lists_every_figure_of_its_case(built, slug):
         unmatched = list(rows)
         for f in figures:
             shown = f"{number(f.published_value, lang)}"
-            unit = lib.units[f.unit].name(lang)
+            unit = lib.units[f.unit]
+            base = next((u for u in lib.units.values() if u.dimension == unit.dimension and u.factor == 1), unit)
+            units = {unit.name(lang), base.name(lang)}
             source = getattr(lib.sources[f.source].short, lang)
-            row = next((r for r in unmatched if r[3] == f"{source}: {f.locator}" and shown in r[0] and unit in r[0]),
-                       None)
+            sep = "：" if lang == "zh" else ": "
+            row = next((r for r in unmatched if r[3] == f"{source}{sep}{f.locator}" and shown in r[0]
+                        and any(u in r[0] for u in units)), None)
             assert row is not None, (lang, f.line, f.locator, shown)
             unmatched.remove(row)
 
