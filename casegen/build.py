@@ -109,6 +109,9 @@ def build(root: Path, site: bool = True) -> None:
             else:
                 print("PDF handouts skipped: Chromium not found (install it or set CASEGEN_CHROMIUM).",
                       file=sys.stderr)
+        except RuntimeError as err:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BuildError(str(err)) from err
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -7,9 +7,12 @@ the date the case's data last changed, so the same data gives the same bytes.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -39,7 +42,17 @@ def _pin_dates(pdf: bytes, changed: str | None) -> bytes:
 
 
 def print_handouts(site: Path, pages: list[tuple[str, str | None]], executable: str) -> None:
-    """Print each page (site-relative folder, last-changed date) to <folder>/<slug>-handout.pdf."""
+    """Print each page (site-relative folder, last-changed date) to <folder>/<slug>-handout.pdf.
+
+    Runs in a child process: Playwright's sync API refuses to start inside a running event loop (a
+    live preview, a test session driving its own browser), and a crash there cannot take the build down."""
+    result = subprocess.run([sys.executable, "-m", "casegen.handout", str(site), executable, json.dumps(pages)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError("printing the PDF handouts failed:\n" + (result.stderr or result.stdout)[-2000:])
+
+
+def _print(site: Path, pages: list[tuple[str, str | None]], executable: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -55,3 +68,7 @@ def print_handouts(site: Path, pages: list[tuple[str, str | None]], executable: 
                 (site / folder / pdf_name(Path(folder).name)).write_bytes(_pin_dates(pdf, changed))
         finally:
             browser.close()
+
+
+if __name__ == "__main__":
+    _print(Path(sys.argv[1]), [tuple(p) for p in json.loads(sys.argv[3])], sys.argv[2])
