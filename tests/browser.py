@@ -23,8 +23,9 @@ import pytest
 
 from conftest import ROOT, Project, copy_project
 
-__all__ = ["CHROMIUM", "SCREENSHOTS", "Tab", "built_site", "site_url", "chromium", "tab",
-           "search_page", "search", "loaded_images", "path_of", "is_foreign"]
+# Fixtures are registered once, through conftest.py; test modules import only the helpers below.
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "SCREENSHOTS", "HOST", "VIEWPORT", "Tab", "is_foreign", "path_of",
+           "loaded_images", "search", "casegen_command"]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -76,7 +77,7 @@ def site_url(built_site) -> str:
 def chromium():
     """One headless Debian Chromium for the whole session."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (never `playwright install`)")
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (never `playwright install`)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -61,3 +61,8 @@ def copy_project(dest: Path) -> Project:
 def only(problems: list[Problem]) -> Problem:
     assert len(problems) == 1, "\n".join(map(str, problems))
     return problems[0]
+
+
+# The browser fixtures (one Chromium per session, the built site served on 127.0.0.1) are shared by the
+# browser and live-preview tests; defining them once here keeps a single Playwright per session.
+from browser import built_site, chromium, search_page, site_url, tab  # noqa: E402,F401

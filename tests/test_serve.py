@@ -59,21 +59,17 @@ def server(tmp_path):
         log.close()
 
 
-def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(server):
-    from playwright.sync_api import sync_playwright
-
-    from browser import CHROMIUM_ARGS
-
+def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(server, chromium):
     project, url = server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    page = chromium.new_page()
+    try:
         page.goto(url)
-        assert page.get_by_text("3250 人").count() > 0
+        assert page.get_by_text("3250人").count() > 0
         project.replace("data/cases/longyou-xuyong/figures.csv", "trainees,3250,", "trainees,3917,")
         # mkdocs' live reload refreshes the page by itself once the rebuild is done
-        page.get_by_text("3917 人").first.wait_for(timeout=120_000)
-        browser.close()
+        page.get_by_text("3917人").first.wait_for(timeout=120_000)
+    finally:
+        page.close()
 
 
 def test_a_data_error_keeps_the_last_good_preview(server):
