@@ -244,3 +244,20 @@ def test_each_case_has_a_pdf_handout_with_its_title_and_charts(built):
             # the charts are vector images: their titles are text in the PDF
             chart_titles = re.findall(r'<figcaption>([^<·]+) ·', (folder / "index.html").read_text(encoding="utf-8"))
             assert chart_titles and all(found(html.unescape(t), text) for t in chart_titles), (slug, lang)
+
+
+def test_every_page_exists_in_both_languages(built):
+    docs = built.root / "build" / "docs"
+    chinese = [p for p in docs.rglob("*.md") if not p.name.endswith(".en.md")]
+    assert len(chinese) > 30
+    for page_md in chinese:
+        english = page_md.with_name(page_md.name.removesuffix(".md") + ".en.md")
+        assert english.exists(), f"{page_md.relative_to(docs)} has no English version"
+    site = built.root / "site"
+    for html_path in site.rglob("index.html"):
+        rel = html_path.relative_to(site)
+        if rel.parts[0] in ("en", "assets", "search"):
+            continue
+        other = site / "en" / rel
+        assert other.exists(), rel
+        assert 'lang="en"' in other.read_text(encoding="utf-8")[:500]
