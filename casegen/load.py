@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .models import (FIGURE_COLUMNS, REQUIRED_COLUMNS, SLUG, Case, Category, Figure, Group, Mechanism, Metric,
+from .models import (DATE, FIGURE_COLUMNS, METRIC_ID, REQUIRED_COLUMNS, SLUG, Case, Category, Figure, Group, Mechanism, Metric,
                      Practice, Region, SearchTerms, Source, Unit)
 from .problems import Problem
 from .yamlio import YamlDoc, load_yaml
@@ -31,7 +31,7 @@ REGISTERS = {  # file name → (model, what the entries are called in messages)
 HINTS = {
     "missing": "add the field; see data/schema/ or docs/editor-guide for its meaning",
     "extra_forbidden": "remove the field or fix its spelling; the schema in data/schema/ lists the allowed fields",
-    "string_pattern_mismatch": "use lowercase letters, digits and hyphens (ids), or YYYY, YYYY-MM, YYYY-MM-DD (dates)",
+    "string_pattern_mismatch": "ids and dates have a fixed form: see the example in the message and README, 'Adding a figure'",
     "literal_error": "use one of the allowed values listed in the message",
     "too_short": "give at least one entry",
     "string_too_short": "the field is empty: write the text",
@@ -85,8 +85,22 @@ def model_problems(exc: ValidationError, doc: YamlDoc | None, base_loc: tuple, s
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = f"unknown field '{loc[-1]}'"
+        elif err["type"] == "string_pattern_mismatch":
+            message = _pattern_message(err)
         out.append(Problem(shown, where, _field_name(loc, label), message, HINTS.get(err["type"], ""), err["type"]))
     return out
+
+
+def _pattern_message(err: dict) -> str:
+    """Say in words what a regular expression in the schema wants."""
+    pattern, value = err.get("ctx", {}).get("pattern", ""), err.get("input")
+    if pattern == DATE:
+        return f"'{value}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2017-04"
+    if pattern == SLUG:
+        return f"'{value}' is not an id: use lowercase letters, digits and single hyphens, e.g. longyou-xuyong"
+    if pattern == METRIC_ID:
+        return f"'{value}' is not a metric id: use lowercase letters, digits and underscores, e.g. jobs_offered"
+    return err["msg"]
 
 
 def _entry_label(item: Any, index: int) -> str:
