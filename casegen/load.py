@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .models import (DATE, FIGURE_COLUMNS, METRIC_ID, REQUIRED_COLUMNS, SLUG, Case, Category, Figure, Group, Mechanism, Metric,
                      Practice, Region, SearchTerms, Source, Unit)
 from .problems import Problem
-from .yamlio import YamlDoc, load_yaml
+from .yamlio import CONTROL, CONTROL_HINT, YamlDoc, decode, load_yaml, read_bytes, too_big
 
 REGISTERS = {  # file name → (model, what the entries are called in messages)
     "units.yaml": (Unit, "unit"),
@@ -142,21 +142,27 @@ def _load_list(lib: Library, doc: YamlDoc | None, loc: tuple, model: type[BaseMo
     return out
 
 
+# Limits of figures.csv, far above a real case (the largest has 145 rows, 80 kB): a wrong or generated
+# file is refused with a message instead of a build that runs for minutes.
+MAX_CSV_BYTES = 2_000_000
+MAX_ROWS = 5_000
+
+
 def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            raw.decode("gb18030")
-            looks = "it looks like GBK/GB18030 (Excel's default 'CSV' on Chinese Windows)"
-        except UnicodeDecodeError:
-            looks = "its encoding is not recognised"
-        problems.append(Problem(shown, raw[: exc.start].count(b"\n") + 1, "(file)",
-                                f"the file is not UTF-8 text: {looks}",
-                                "in Excel use 'Save As → CSV UTF-8 (Comma delimited) (*.csv)'; in other editors "
-                                "choose the UTF-8 encoding", "encoding"))
+    if too_big(path, shown, MAX_CSV_BYTES, problems):
         return None
+    raw = read_bytes(path, shown, problems)
+    return None if raw is None else decode(raw, shown, problems)
+
+
+def _ragged(shown: str, start_line: int, end_line: int, row: list[str], header: list[str]) -> Problem:
+    if end_line > start_line and any("\n" in cell for cell in row):
+        return Problem(shown, start_line, "(row)",
+                       f"a quoted cell runs from line {start_line} to line {end_line}: a double quote is not closed",
+                       "close the quote, or write a double quote inside a quoted text as two (\"\")", "csv")
+    return Problem(shown, start_line, "(row)", f"the row has {len(row)} cells but the header has {len(header)}",
+                   "a comma inside a text must be inside double quotes \"...\"; check for a missing or extra comma",
+                   "csv")
 
 
 def load_figures(path: Path, shown: str, problems: list[Problem]) -> list[Figure]:
@@ -170,36 +176,65 @@ def load_figures(path: Path, shown: str, problems: list[Problem]) -> list[Figure
         problems.append(Problem(shown, 1, "(header)", "the file is empty",
                                 "the first line must be the header: " + ",".join(FIGURE_COLUMNS), "csv"))
         return []
+    except csv.Error as exc:
+        problems.append(Problem(shown, 1, "(header)", f"the header cannot be read as CSV: {exc}",
+                                "the first line must be the header: " + ",".join(FIGURE_COLUMNS), "csv"))
+        return []
     header = [h.strip() for h in header]
     unknown = [h for h in header if h not in FIGURE_COLUMNS]
     missing = [h for h in REQUIRED_COLUMNS if h not in header]
+    twice = sorted({h for h in header if header.count(h) > 1 and h in FIGURE_COLUMNS})
     for name in unknown:
-        problems.append(Problem(shown, 1, name, f"unknown column '{name}'",
+        problems.append(Problem(shown, 1, name or "(header)", f"unknown column '{name}'",
                                 "allowed columns: " + ",".join(FIGURE_COLUMNS), "csv"))
     for name in missing:
         problems.append(Problem(shown, 1, name, f"required column '{name}' is missing",
                                 "add the column to the header line", "csv"))
-    if unknown or missing:
+    for name in twice:
+        problems.append(Problem(shown, 1, name, f"column '{name}' appears {header.count(name)} times",
+                                "keep one of them", "csv"))
+    if unknown or missing or twice:
         return []
     figures: list[Figure] = []
     line = 1
-    for row in reader:
-        start_line, line = line + 1, reader.line_num
+    rows = 0
+    while True:
+        start_line = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(shown, start_line, "(row)", f"the row cannot be read as CSV: {exc}",
+                                    "a double quote is probably not closed: close it, or write a double quote "
+                                    "inside a quoted text as two (\"\")", "csv"))
+            break
+        line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(header):
+        rows += 1
+        if rows > MAX_ROWS:
             problems.append(Problem(shown, start_line, "(row)",
-                                    f"the row has {len(row)} cells but the header has {len(header)}",
-                                    "a comma inside a text must be inside double quotes \"...\"; check for a missing or extra comma",
-                                    "csv"))
+                                    f"the file has more than {MAX_ROWS:,} figures; casegen reads at most {MAX_ROWS:,} "
+                                    "per case", "check that this is the right file; split a very large case", "size"))
+            return []
+        if len(row) != len(header):
+            problems.append(_ragged(shown, start_line, line, row, header))
             continue
         record = {name: cell.strip() for name, cell in zip(header, row)}
+        unreadable = False
+        for name, cell in record.items():
+            if bad := CONTROL.search(cell):
+                problems.append(Problem(shown, start_line, name,
+                                        f"the text contains the control character U+{ord(bad.group()):04X}",
+                                        CONTROL_HINT, "text"))
+                unreadable = True
         missing_cells = [name for name in REQUIRED_COLUMNS if not record.get(name)]
         for name in missing_cells:
             problems.append(Problem(shown, start_line, name, f"'{name}' is empty",
                                     "every figure needs a metric, value, unit, end date, scope, source id and locator",
                                     "missing"))
-        if missing_cells:
+        if missing_cells or unreadable:
             continue
         record = {k: v for k, v in record.items() if v != "" or k in REQUIRED_COLUMNS}
         try:

@@ -245,3 +245,45 @@ def test_every_problem_of_a_run_is_reported_at_once(minimal):
     add_row(minimal, "fundz,3,万元,,2019,2019,west-prov,actual,,src,para 2,,,,,")
     add_row(minimal, "funds,3,人,,2019,2019,west-prov,actual,,src,para 3,,,,,")
     assert len(minimal.problems()) == 3
+
+
+# --- figures.csv that cannot be read as it stands: a problem with its line, never an exception --------
+
+def test_a_control_character_in_a_cell_names_its_column(minimal):
+    line = add_row(minimal, "funds,3,万元,,2019,2019,west-prov,actual,,src,para\x002,,,,,")
+    p = only(minimal.problems())
+    assert where(p) == (FIGS, line, "locator") and "U+0000" in p.message
+
+
+def test_an_unclosed_quote_names_the_line_where_it_opens(minimal):
+    line = add_row(minimal, 'funds,3,万元,,2019,2019,west-prov,actual,,src,"para 2,,,,,\nfunds,4,万元,,2018,2018,west-prov,actual,,src,para 3,,,,,')
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (line - 1, "(row)") and "double quote is not closed" in p.message
+
+
+def test_a_cell_above_the_csv_field_limit_is_a_problem(minimal):
+    line = add_row(minimal, 'funds,3,万元,,2019,2019,west-prov,actual,,src,"' + "x" * 200_000 + '",,,,,')
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (line, "(row)") and "field larger than field limit" in p.message
+
+
+def test_a_column_twice_in_the_header(minimal):
+    minimal.write(FIGS, HEADER.replace("note_en", "note_en,locator"))
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (1, "locator") and "appears 2 times" in p.message
+
+
+def test_csv_in_utf16_is_named(minimal):
+    path = minimal.root / FIGS
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (1, "(file)") and "UTF-16" in p.message
+
+
+def test_more_rows_than_the_limit(minimal):
+    from casegen.load import MAX_ROWS
+
+    rows = "".join(f"funds,{i},万元,,,{1000 + i},west-prov,target,,src,row {i},,,,,\n" for i in range(MAX_ROWS))
+    minimal.append(FIGS, rows)
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (MAX_ROWS + 2, "(row)") and f"more than {MAX_ROWS:,} figures" in p.message

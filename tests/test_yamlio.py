@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from casegen.yamlio import load_yaml
 
 
@@ -43,3 +45,75 @@ def test_dates_stay_dates_for_the_model_to_convert(tmp_path):
 def test_empty_file_is_a_problem(tmp_path):
     doc, problems = load(tmp_path, "\n")
     assert doc is None and "empty" in problems[0].message
+
+
+# --- hostile files: a problem with a line, never an exception -----------------------------------------
+
+def test_a_control_character_is_refused_with_its_line(tmp_path):
+    doc, problems = load(tmp_path, "a: 1\nb: x\x07y\n")
+    assert doc is None and [(p.line, p.field) for p in problems] == [(2, "(yaml)")]
+    assert "U+0007" in problems[0].message
+
+
+def test_an_escaped_control_character_in_a_string_is_refused(tmp_path):
+    doc, problems = load(tmp_path, 'a: 1\nb: "x\\0y"\n')
+    assert [(p.line, p.field) for p in problems] == [(2, "b")] and "U+0000" in problems[0].message
+
+
+def test_aliases_are_refused_so_a_few_lines_cannot_become_billions_of_values(tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]" for i in range(9)]
+    doc, problems = load(tmp_path, "\n".join(lines) + "\n")
+    assert doc is None and [(p.line, p.field) for p in problems] == [(2, "(yaml)")]
+    assert "aliases" in problems[0].message
+
+
+def test_deep_nesting_is_refused_before_libyaml_recurses(tmp_path):
+    # 100,000 nested brackets crash libyaml's composer (a segmentation fault, not an exception)
+    doc, problems = load(tmp_path, "a: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert doc is None and [(p.line, p.field) for p in problems] == [(1, "(yaml)")]
+    assert "nested more than 50 levels" in problems[0].message
+
+
+def test_a_file_of_more_values_than_the_budget_is_refused(tmp_path):
+    doc, problems = load(tmp_path, "terms: [" + ", ".join(["x"] * 60_000) + "]\n")
+    assert doc is None and "more than 50,000 values" in problems[0].message
+
+
+def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    doc, problems = load(tmp_path, "# padding\n" * 120_000)
+    assert doc is None and [(p.line, p.field) for p in problems] == [(1, "(file)")]
+    assert "at most 1 MB" in problems[0].message
+
+
+@pytest.mark.parametrize("text, line", [("level: !custom province\n", 1), ("a: 1\nb: !!python/object:os.system x\n", 2),
+                                        ("a: !!set {x: null}\n", 1)])
+def test_unknown_tags_are_problems(tmp_path, text, line):
+    doc, problems = load(tmp_path, text)
+    assert [(p.line, p.field) for p in problems] == [(line, "(yaml)")] and "unsupported YAML tag" in problems[0].message
+
+
+def test_an_impossible_date_is_kept_as_text_for_the_model_to_explain(tmp_path):
+    doc, problems = load(tmp_path, "published: 2019-13-01\n")
+    assert not problems and doc.data["published"] == "2019-13-01"
+
+
+def test_a_list_as_a_key_is_a_problem(tmp_path):
+    doc, problems = load(tmp_path, "a: 1\n? [x, y]\n: z\n")
+    assert [(p.line, p.field) for p in problems] == [(2, "[…]")]
+
+
+@pytest.mark.parametrize("encoding, looks", [("utf-16", "UTF-16"), ("gbk", "GBK")])
+def test_other_encodings_are_named(tmp_path, encoding, looks):
+    path = tmp_path / "x.yaml"
+    path.write_bytes("a: 1\ntitle: 东西协作\n".encode(encoding))
+    problems = []
+    assert load_yaml(path, "data/x.yaml", problems) is None
+    assert "not UTF-8" in problems[0].message and looks in problems[0].message
+
+
+def test_a_folder_in_place_of_the_file_is_a_problem(tmp_path):
+    (tmp_path / "x.yaml").mkdir()
+    problems = []
+    assert load_yaml(tmp_path / "x.yaml", "data/x.yaml", problems) is None
+    assert "folder" in problems[0].message
