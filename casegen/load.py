@@ -58,6 +58,9 @@ class Library:
     figure_files: dict[str, str] = field(default_factory=dict)
     # ids of entries that failed their schema: references to them are not reported again
     invalid_ids: set[str] = field(default_factory=set)
+    # kinds of entries ("source", "unit" …) whose register could not be read at all: references to
+    # them are not reported either, the register's own problem says what to fix
+    unreadable: set[str] = field(default_factory=set)
     search_terms: list[str] = field(default_factory=list)
 
     def shown(self, path: Path) -> str:
@@ -113,11 +116,13 @@ def _load_list(lib: Library, doc: YamlDoc | None, loc: tuple, model: type[BaseMo
                problems: list[Problem]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if doc is None:
+        lib.unreadable.add(kind)
         return out
     items = doc.data
     for key in loc:
         items = items.get(key) if isinstance(items, dict) else None
     if not isinstance(items, list):
+        lib.unreadable.add(kind)
         problems.append(Problem(doc.path, doc.line(loc), ".".join(map(str, loc)) or "(file)",
                                 f"expected a list of {kind} entries", "start each entry with '- '", "type"))
         return out
@@ -259,7 +264,9 @@ def _load_story(lib: Library, folder: Path, file_name: str, model: type[BaseMode
                                     "(`casegen new` makes both)", "missing"))
     if story_file.exists():
         doc = load_yaml(story_file, lib.shown(story_file), problems)
-        if doc is not None:
+        if doc is None:
+            lib.invalid_ids.add(slug)
+        else:
             lib.docs[doc.path] = doc
             try:
                 record = model.model_validate(doc.data)
@@ -283,6 +290,7 @@ def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
         if not path.exists():
             problems.append(Problem(lib.shown(path), 1, "(file)", f"register {name} is missing",
                                     "restore it from git", "missing"))
+            lib.unreadable.add(kind)
             continue
         doc = load_yaml(path, lib.shown(path), problems)
         if doc is not None:
@@ -292,9 +300,12 @@ def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
     metrics_path = data_dir / "metrics.yaml"
     if metrics_path.exists():
         doc = load_yaml(metrics_path, lib.shown(metrics_path), problems)
-        if doc is not None:
+        if doc is None:
+            lib.unreadable.update(("group", "metric"))
+        else:
             lib.docs[doc.path] = doc
             if not isinstance(doc.data, dict):
+                lib.unreadable.update(("group", "metric"))
                 problems.append(Problem(doc.path, 1, "(file)", "expected the keys 'groups' and 'metrics'",
                                         "see data/schema/metrics.schema.json", "type"))
             else:
@@ -306,6 +317,7 @@ def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
     else:
         problems.append(Problem(lib.shown(metrics_path), 1, "(file)", "register metrics.yaml is missing",
                                 "restore it from git", "missing"))
+        lib.unreadable.update(("group", "metric"))
     search_path = data_dir / "search.yaml"
     if search_path.exists():
         doc = load_yaml(search_path, lib.shown(search_path), problems)

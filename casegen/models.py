@@ -29,6 +29,8 @@ def _date_to_text(value):
 
 def _check_partial_date(text: str) -> str:
     parts = [int(p) for p in text.split("-")]
+    if parts[0] == 0:
+        raise ValueError("year 0000 does not exist")
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
         raise ValueError(f"month {parts[1]} is not between 01 and 12")
     if len(parts) == 3 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
@@ -81,7 +83,7 @@ class Named(Record):
 class Unit(Named):
     id: NonEmpty = Field(description="the unit as sources print it, e.g. 万人")
     dimension: Slug = Field(description="what it measures; units of one dimension convert into each other")
-    factor: float = Field(gt=0, description="value of one unit in the dimension's base unit")
+    factor: float = Field(gt=0, allow_inf_nan=False, description="value of one unit in the dimension's base unit")
 
 
 class Region(Named):
@@ -145,6 +147,9 @@ class Source(Record):
     def _http(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://", value):
             raise ValueError("a URL starts with http:// or https://")
+        if value is not None and (bad := re.search(r"[\s<>\"'`\\]", value)):
+            raise ValueError(f"a URL cannot contain {bad.group()!r}: write spaces as %20 and copy the address "
+                             "from the browser's address bar")
         return value
 
 

@@ -7,6 +7,7 @@ because a contradiction in a source must be shown to readers, never silently kep
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -48,9 +49,16 @@ class Checker:
     def add(self, path: str, line: int, field: str, message: str, hint: str = "", kind: str = "") -> None:
         self.problems.append(Problem(path, line, field, message, hint, kind))
 
+    def unknown(self, target: str, value: str | None, known: dict) -> bool:
+        """Whether ``value`` names no entry of the ``target`` register; a reference to an entry that failed
+        its schema, or into a register that could not be read, is not reported again."""
+        return value is not None and value not in known and value not in self.lib.invalid_ids and \
+            target not in self.lib.unreadable
+
     # registers ---------------------------------------------------------------
-    def _ref(self, kind: str, entry_id: str, field: str, value: str | None, known: dict, hint: str) -> None:
-        if value is None or value in known or value in self.lib.invalid_ids:
+    def _ref(self, kind: str, entry_id: str, field: str, value: str | None, known: dict, hint: str,
+             target: str) -> None:
+        if not self.unknown(target, value, known):
             return
         path, line = self.lib.entry_lines[(kind, entry_id)]
         self.add(path, line, f"{kind}[{entry_id}].{field}", f"unknown {field.replace('_', ' ')} '{value}'", hint,
@@ -58,13 +66,24 @@ class Checker:
 
     def registers(self) -> None:
         lib = self.lib
+        today = dt.date.today()
+        for source in lib.sources.values():
+            if earliest(source.published) > today:
+                path, line = lib.entry_lines[("source", source.id)]
+                entries = lib.docs[path].data
+                index = next(i for i, item in enumerate(entries) if isinstance(item, dict) and item.get("id") == source.id)
+                self.add(path, lib.docs[path].line((index, "published")), f"source[{source.id}].published",
+                         f"published {source.published}, which is in the future",
+                         "check the year: write the date printed on the source", "date")
         for region in lib.regions.values():
-            self._ref("region", region.id, "parent", region.parent, lib.regions, "use a region id from data/regions.yaml")
+            self._ref("region", region.id, "parent", region.parent, lib.regions, "use a region id from data/regions.yaml",
+                      "region")
         for metric in lib.metrics.values():
-            self._ref("metric", metric.id, "unit", metric.unit, lib.units, "use a unit id from data/units.yaml")
+            self._ref("metric", metric.id, "unit", metric.unit, lib.units, "use a unit id from data/units.yaml", "unit")
             self._ref("metric", metric.id, "group", metric.group, lib.groups,
-                      "use a group id from the groups list at the top of metrics.yaml")
-            self._ref("metric", metric.id, "part_of", metric.part_of, lib.metrics, "use a metric id from metrics.yaml")
+                      "use a group id from the groups list at the top of metrics.yaml", "group")
+            self._ref("metric", metric.id, "part_of", metric.part_of, lib.metrics, "use a metric id from metrics.yaml",
+                      "metric")
             if metric.part_of == metric.id:
                 path, line = lib.entry_lines[("metric", metric.id)]
                 self.add(path, line, f"metric[{metric.id}].part_of", "a metric cannot be part of itself",
@@ -89,23 +108,31 @@ class Checker:
                    f"{'case' if is_case else 'practice'}.yaml"
             doc = lib.docs[path]
 
-            def check(loc: tuple, value: str | None, known: dict, what: str, register: str) -> None:
-                if value is not None and value not in known and value not in lib.invalid_ids:
+            def check(loc: tuple, value: str | None, known: dict, what: str, register: str, target: str) -> None:
+                if self.unknown(target, value, known):
                     self.add(path, doc.line(loc), ".".join(map(str, loc)), f"unknown {what} '{value}'",
                              f"use an id from {register}", "reference")
 
             if is_case:
-                check(("east",), story.east, lib.regions, "region", "data/regions.yaml")
-                check(("west",), story.west, lib.regions, "region", "data/regions.yaml")
-                check(("parent",), story.parent, lib.cases, "case", "the folders under data/cases/")
+                check(("east",), story.east, lib.regions, "region", "data/regions.yaml", "region")
+                check(("west",), story.west, lib.regions, "region", "data/regions.yaml", "region")
+                check(("parent",), story.parent, lib.cases, "case", "the folders under data/cases/", "case")
             else:
-                check(("region",), story.region, lib.regions, "region", "data/regions.yaml")
+                check(("region",), story.region, lib.regions, "region", "data/regions.yaml", "region")
             for i, value in enumerate(story.sources):
-                check(("sources", i), value, lib.sources, "source", "data/sources.yaml")
+                check(("sources", i), value, lib.sources, "source", "data/sources.yaml", "source")
             for i, value in enumerate(story.mechanisms):
-                check(("mechanisms", i), value, lib.mechanisms, "mechanism", "data/mechanisms.yaml")
+                check(("mechanisms", i), value, lib.mechanisms, "mechanism", "data/mechanisms.yaml", "mechanism")
             for i, value in enumerate(story.related):
-                check(("related", i), value, lib.stories(), "case or practice", "the folders under data/cases/ or data/practices/")
+                check(("related", i), value, lib.stories(), "case or practice",
+                      "the folders under data/cases/ or data/practices/", "case")
+            for name in ("sources", "mechanisms", "related"):
+                values = getattr(story, name)
+                for i, value in enumerate(values):
+                    if value in values[:i]:
+                        self.add(path, doc.line((name, i)), f"{name}.{i}",
+                                 f"'{value}' is listed twice (first as {name}.{values.index(value)})",
+                                 "remove the second entry", "duplicate")
                 if value == slug:
                     self.add(path, doc.line(("related", i)), f"related.{i}", "a case cannot be related to itself",
                              "remove the entry", "reference")
@@ -140,31 +167,33 @@ class Checker:
     def _figure(self, path: str, f: Figure) -> None:
         lib = self.lib
         metric = lib.metrics.get(f.metric)
-        if metric is None:
+        if self.unknown("metric", f.metric, lib.metrics):
             self.add(path, f.line, "metric", f"unknown metric '{f.metric}'",
                      "use an id from data/metrics.yaml or add the metric there", "reference")
         unit = lib.units.get(f.unit)
         if unit is None:
-            self.add(path, f.line, "unit", f"unknown unit '{f.unit}'",
-                     "use a unit from data/units.yaml (单位), e.g. 人, 万人, 万元", "reference")
+            if self.unknown("unit", f.unit, lib.units):
+                self.add(path, f.line, "unit", f"unknown unit '{f.unit}'",
+                         "use a unit from data/units.yaml (单位), e.g. 人, 万人, 万元", "reference")
         elif metric is not None and metric.unit in lib.units and f.unit not in metric.units_also and \
                 lib.units[metric.unit].dimension != unit.dimension:
             self.add(path, f.line, "unit",
                      f"unit '{f.unit}' ({unit.dimension}) contradicts metric {f.metric}, measured in "
                      f"'{metric.unit}' ({lib.units[metric.unit].dimension})",
                      "use a unit of the metric's dimension, or choose the right metric", "unit")
-        if f.scope not in lib.regions:
+        if self.unknown("region", f.scope, lib.regions):
             self.add(path, f.line, "scope", f"unknown region '{f.scope}'",
                      "use a region id from data/regions.yaml (地区) or add the region there", "reference")
         source = lib.sources.get(f.source)
         if source is None:
-            self.add(path, f.line, "source", f"unknown source '{f.source}'",
-                     "use a source id from data/sources.yaml (来源)", "reference")
+            if self.unknown("source", f.source, lib.sources):
+                self.add(path, f.line, "source", f"unknown source '{f.source}'",
+                         "use a source id from data/sources.yaml (来源)", "reference")
         elif f.series not in FORECAST_SERIES and earliest(f.end) > latest(source.published):
             self.add(path, f.line, "end",
                      f"dated {f.end}, after its source was published ({source.published})",
                      "check the year; a figure about the future is a target, plan or expected value (series)", "date")
-        if f.category and f.category not in lib.categories:
+        if f.category and self.unknown("category", f.category, lib.categories):
             self.add(path, f.line, "category", f"unknown category '{f.category}'",
                      "use an id from data/categories.yaml or add it there", "reference")
         if metric is not None and metric.kind == "count" and f.value < 0:
@@ -194,6 +223,8 @@ class Checker:
 
     def _consistency(self, path: str, figures: list[Figure]) -> None:
         lib = self.lib
+        # a figure in an unknown or broken unit cannot be converted: its own problem is reported already
+        figures = [f for f in figures if f.unit in lib.units]
         by_key = {(f.metric,) + f.period_key: f for f in figures}
         parts: dict[tuple, list[Figure]] = defaultdict(list)
         for f in figures:

@@ -287,3 +287,48 @@ def test_more_rows_than_the_limit(minimal):
     minimal.append(FIGS, rows)
     p = only(minimal.problems())
     assert (p.line, p.field) == (MAX_ROWS + 2, "(row)") and f"more than {MAX_ROWS:,} figures" in p.message
+
+
+# --- fixes found by the corpus of broken input (tests/test_corpus.py) ---------------------------------
+
+def test_a_figure_citing_a_source_that_failed_its_schema_is_not_reported_again(minimal):
+    minimal.replace("data/sources.yaml", "published: 2019-06-30", "published: 2019-13-30")
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (8, "source[src].published") and "month 13" in p.message
+
+
+def test_references_into_a_register_that_cannot_be_read_are_not_reported(minimal):
+    minimal.write("data/sources.yaml", "- id: src\n  title: [\n")
+    p = only(minimal.problems())
+    assert p.path.endswith("data/sources.yaml") and p.field == "(yaml)"
+
+
+def test_year_zero_is_a_problem_not_a_crash(minimal):
+    line = add_row(minimal, "funds,3,万元,,,0000,west-prov,actual,,src,para 2,,,,,")
+    p = only(minimal.problems())
+    assert where(p) == (FIGS, line, "end") and "year 0000 does not exist" in p.message
+
+
+def test_a_source_published_in_the_future(minimal):
+    minimal.replace("data/sources.yaml", "published: 2019-06-30", "published: 2999-06-30")
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (8, "source[src].published") and "in the future" in p.message
+
+
+def test_an_id_listed_twice(minimal):
+    minimal.replace(CASE, "mechanisms: [job-fairs]", "mechanisms: [job-fairs, job-fairs]")
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (7, "mechanisms.1") and "listed twice" in p.message
+
+
+@pytest.mark.parametrize("url", ['https://example.org/a b', 'https://example.org/"><script>alert(1)</script>'])
+def test_a_url_with_spaces_quotes_or_brackets(minimal, url):
+    minimal.append("data/sources.yaml", f"  url: '{url}'\n")
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (10, "source[src].url") and "a URL cannot contain" in p.message
+
+
+def test_an_infinite_unit_factor(minimal):
+    minimal.replace("data/units.yaml", 'dimension: people, factor: 10000}', "dimension: people, factor: .inf}")
+    p = only(minimal.problems())
+    assert (p.line, p.field) == (2, "unit[万人].factor") and "finite" in p.message
