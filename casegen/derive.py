@@ -7,11 +7,13 @@ Derived figures are computed only from figures of one source, one place and one 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .load import Library
 from .models import Figure
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where used: a build with nothing to render does not load pandas
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ RATIOS = [
 
 def frame(lib: Library) -> pd.DataFrame:
     """Every figure of the library as one row, with its value converted to the dimension's base unit."""
+    import pandas as pd
+
     rows = []
     for story, figures in lib.figures.items():
         for f in figures:
@@ -108,7 +112,8 @@ class Cell:
 
 def representative(lib: Library, story: str, figures: list[Figure]) -> Figure | None:
     """The figure a comparison shows for a story: actual, the story's own region, no breakdown, latest."""
-    home = getattr(lib.stories()[story], "west", None) or getattr(lib.stories()[story], "region", None)
+    record = lib.practices[story] if story in lib.practices else lib.cases[story]  # lib.stories()[story], in O(1)
+    home = getattr(record, "west", None) or getattr(record, "region", None)
     candidates = [f for f in figures if f.series == "actual" and not f.category]
     if not candidates:
         return None
@@ -131,15 +136,22 @@ def comparisons(lib: Library) -> dict[str, Comparison]:
     out = {}
     order = {m: i for i, m in enumerate(lib.metrics)}
     stories = list(lib.cases) + list(lib.practices)
+    position = {s: i for i, s in enumerate(stories)}  # index lookups and sets: linear in the cases, not square
+    by_story_metric: dict[tuple[str, str], list[Figure]] = {}
+    for story, figures in lib.figures.items():
+        for f in figures:
+            by_story_metric.setdefault((story, f.metric), []).append(f)
+    story_sets = {m: set(group.story) for m, group in df.groupby("metric", sort=False)} if len(df) else {}
     for group in lib.groups:
         metrics = sorted({m for m in df.metric.unique() if lib.metrics[m].group == group}, key=order.get)
-        by_metric = {m: sorted(df[df.metric == m].story.unique(), key=stories.index) for m in metrics}
+        by_metric = {m: sorted(story_sets[m], key=position.__getitem__) for m in metrics}
         shared = [m for m in metrics if len(by_metric[m]) >= 2]
-        rows = [s for s in stories if any(s in by_metric[m] for m in metrics)]
+        reporting = set().union(*(story_sets[m] for m in metrics)) if metrics else set()
+        rows = [s for s in stories if s in reporting]
         cells = {}
         for story in rows:
             for metric in shared:
-                figures = [f for f in lib.figures[story] if f.metric == metric]
+                figures = by_story_metric.get((story, metric), [])
                 chosen = representative(lib, story, figures) if figures else None
                 cells[(story, metric)] = Cell(chosen, len(figures) - (1 if chosen else 0))
         single = [(m, by_metric[m][0], [f for f in lib.figures[by_metric[m][0]] if f.metric == m])

@@ -41,9 +41,12 @@ def pairings_svg(lib: Library, lang: str) -> str:
              f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{ACCENT}"/></marker></defs>',
              f'<text x="190" y="22" font-size="14" fill="{GREY}" text-anchor="end">{escape(heading_east)}</text>',
              f'<text x="522" y="22" font-size="14" fill="{GREY}">{escape(heading_west)}</text>']
-    for slug, case in cases:
-        y1, y2 = y(easts.index(case.east), len(easts)), y(wests.index(case.west), len(wests))
-        dash = "" if case.level == "province" else ' stroke-dasharray="5 4"'
+    # one arrow per pairing: cases sharing a pairing (and its level) would draw the same path again
+    pairings = list(dict.fromkeys((case.east, case.west, case.level) for _, case in cases))
+    east_row, west_row = {r: i for i, r in enumerate(easts)}, {r: i for i, r in enumerate(wests)}
+    for east, west, level in pairings:
+        y1, y2 = y(east_row[east], len(easts)), y(west_row[west], len(wests))
+        dash = "" if level == "province" else ' stroke-dasharray="5 4"'
         parts.append(f'<path d="M 200 {y1:.1f} C 360 {y1:.1f}, 360 {y2:.1f}, 512 {y2:.1f}" fill="none" '
                      f'stroke="{ACCENT}" stroke-width="2"{dash} marker-end="url(#arrow)"/>')
     for i, region_id in enumerate(easts):
