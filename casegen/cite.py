@@ -38,6 +38,41 @@ def last_changed(root: Path, paths: list[str]) -> str | None:
     return out or None
 
 
+def last_changed_folders(root: Path, folders: list[str]) -> dict[str, str | None]:
+    """``last_changed`` of many folders with one walk of the history instead of one ``git log`` each
+    (a thousand cases took seconds of every build). Same answer: the newest commit, in ``git log``'s
+    order, whose changes touch a file in the folder; None outside git."""
+    if not folders:
+        return {}
+    parents = sorted({f.rsplit("/", 1)[0] for f in folders})
+    base = ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--no-renames"]
+    out = None
+    # --diff-merges=dense-combined lists the files a merge changed against every parent, as git log -- path
+    # reports such a merge; older gits without the option fall back to the plain walk.
+    for extra in (["--diff-merges=dense-combined"], []):
+        try:
+            out = subprocess.run([*base, *extra, "--", *parents], cwd=root, capture_output=True, text=True,
+                                 check=True).stdout
+            break
+        except (OSError, subprocess.CalledProcessError):
+            continue
+    if out is None:
+        return {folder: None for folder in folders}
+    wanted = set(folders)
+    found: dict[str, str] = {}
+    for chunk in out.split("\0")[1:]:
+        date, _, names = chunk.partition("\n")
+        for name in names.splitlines():
+            parts = name.split("/")
+            for depth in range(1, len(parts)):
+                folder = "/".join(parts[:depth])
+                if folder in wanted and folder not in found:
+                    found[folder] = date.strip()
+        if len(found) == len(wanted):
+            break
+    return {folder: found.get(folder) for folder in folders}
+
+
 @dataclass(frozen=True)
 class Citation:
     gbt: str
