@@ -1,4 +1,12 @@
-"""Build: load → validate → render → write build/docs → mkdocs build into site/, atomically."""
+"""Build: load → validate → render what changed → update build/docs → mkdocs build into site/.
+
+Generation is incremental and keyed on content: each unit of output (a story with its charts and
+downloads, the comparison pages, the home page …) carries a key hashed from its inputs, and only units
+whose key changed, or whose files on disk are not the ones last written, are rendered again (see
+render.site_units and write.Manifest). Charts missing from the cache are rendered first, in parallel
+across cores (charts.render_jobs). Nothing is written before everything is rendered, so a failed
+generation leaves build/docs as it was; site/ is built beside the old one and swapped in.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +14,30 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import handout
-from .cite import last_changed, site_url
-from .render import render_site
+from .cite import last_changed_folders, site_url
 from .validate import validate
-from .write import fresh_dir, swap_in, update_tree, write_tree
+from .write import CacheFile, Manifest, Written, fresh_dir, swap_in, sync_tree
 
 
 class BuildError(Exception):
     pass
+
+
+@contextmanager
+def _phase(timings: dict | None, name: str):
+    """Add the wall time of the block to ``timings[name]`` (seconds), when timings are asked for."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
 
 def static_docs(root: Path) -> dict[str, bytes]:
@@ -25,23 +46,76 @@ def static_docs(root: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
+def story_folder(lib, slug: str) -> str:
+    return f"data/{'cases' if slug in lib.cases else 'practices'}/{slug}"
+
+
 def changed_dates(root: Path, lib) -> dict[str, str | None]:
-    return {slug: last_changed(root, [f"data/{'cases' if slug in lib.cases else 'practices'}/{slug}"])
-            for slug in lib.stories()}
+    """The date each story's data last changed in git (one walk of the history for all of them)."""
+    folders = {slug: story_folder(lib, slug) for slug in lib.stories()}
+    dates = last_changed_folders(root, list(folders.values()))
+    return {slug: dates[folder] for slug, folder in folders.items()}
 
 
-def generate(root: Path, lib=None, handouts: bool = False) -> dict[str, bytes]:
-    """All files of build/docs, in memory: the hand-written docs plus the generated pages."""
+@dataclass
+class Generated:
+    """A generation, rendered but not yet written: ``files`` to write (if their bytes changed), ``kept``
+    files of units that did not need rendering, and the key and files of every unit."""
+
+    files: dict[str, str | bytes | CacheFile]
+    kept: set[str]
+    units: dict[str, dict]
+    rendered: list[str]  # names of the units rendered in this generation
+
+
+def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, str | None] | None = None,
+             timings: dict | None = None) -> Generated:
+    """Render what changed since the last generation into memory (and charts into the cache)."""
     from . import charts
+    from .render import site_units
 
+    root = root.resolve()
     lib = lib or validate(root / "data")
+    docs_dir = root / "build" / "docs"
     charts.CACHE = root / "build" / "cache"
-    files = static_docs(root)
-    for rel, content in render_site(lib, site_url(root), changed_dates(root, lib), handouts).items():
-        if rel in files:
-            raise BuildError(f"docs/{rel} is hand-written but the generator also makes it; rename one")
-        files[rel] = content.encode("utf-8") if isinstance(content, str) else content
-    return files
+    manifest = Manifest.load(manifest_path(root))
+    with _phase(timings, "plan"):
+        if changed is None:
+            changed = changed_dates(root, lib)
+        units = site_units(lib, site_url(root), changed, handouts)
+        todo = [u for u in units if not manifest.unit_intact(docs_dir, u.name, u.key)]
+        todo_names = {u.name for u in todo}
+    with _phase(timings, "charts"):
+        with charts.deferred() as jobs:
+            for unit in todo:
+                unit.collect()
+        charts.render_jobs(jobs)
+    if timings is not None:
+        timings["charts_rendered"] = len(jobs)
+    with _phase(timings, "render"):
+        files: dict[str, str | bytes | CacheFile] = dict(static_docs(root))
+        hand_written = set(files)
+        records: dict[str, dict] = {}
+        kept: set[str] = set()
+        for unit in units:
+            if unit.name not in todo_names:
+                records[unit.name] = manifest.units[unit.name]
+                kept.update(records[unit.name]["files"])
+                continue
+            out = unit.render()
+            records[unit.name] = {"key": unit.key, "files": sorted(out)}
+            clash = sorted(hand_written & set(out))
+            if clash:
+                raise BuildError(f"docs/{clash[0]} is hand-written but the generator also makes it; rename one")
+            files.update(out)
+        clash = sorted(hand_written & kept)
+        if clash:
+            raise BuildError(f"docs/{clash[0]} is hand-written but the generator also makes it; rename one")
+    return Generated(files, kept, records, [u.name for u in todo])
+
+
+def manifest_path(root: Path) -> Path:
+    return root / "build" / "docs-manifest.json"
 
 
 def run_mkdocs(root: Path, out: Path) -> None:
@@ -71,41 +145,54 @@ def search_dictionary(lib) -> str:
     return "".join(f"{w}\n" for w in sorted(words) if " " not in w)
 
 
-def generate_docs(root: Path, handouts: bool = False, atomic: bool = True):
-    """Validate and write build/docs; on a problem, build/docs stays as it was. Returns the library.
-
-    ``atomic=False`` (live preview) rewrites only the files that changed, in place."""
+def generate_docs(root: Path, handouts: bool = False, timings: dict | None = None):
+    """Validate, render what changed and update build/docs in place, writing only files whose bytes
+    changed; on a problem (invalid data, a failing template) nothing is written. Returns the library."""
     root = root.resolve()
-    lib = validate(root / "data")
-    files = generate(root, lib, handouts)
-    docs_dir = root / "build" / "docs"
-    docs_dir.parent.mkdir(exist_ok=True)
-    if atomic:
-        write_tree(files, docs_dir)
-    else:
-        update_tree(files, docs_dir)
-    dictionary = root / "build" / "jieba-user-dict.txt"
-    text = search_dictionary(lib)
-    if not dictionary.exists() or dictionary.read_text(encoding="utf-8") != text:
-        dictionary.write_text(text, encoding="utf-8")
+    with _phase(timings, "validate"):
+        lib = validate(root / "data")
+    return write_docs(root, lib, handouts, None, timings)
+
+
+def write_docs(root: Path, lib, handouts: bool, changed: dict[str, str | None] | None, timings: dict | None):
+    """``generate_docs`` for a library already validated."""
+    generated = generate(root, lib, handouts, changed, timings)
+    with _phase(timings, "write"):
+        docs_dir = root / "build" / "docs"
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        report: Written = sync_tree(docs_dir, generated.files, generated.kept, Manifest.load(manifest_path(root)),
+                                    generated.units)
+        dictionary = root / "build" / "jieba-user-dict.txt"
+        text = search_dictionary(lib)
+        if not dictionary.exists() or dictionary.read_text(encoding="utf-8") != text:
+            dictionary.write_text(text, encoding="utf-8")
+    if timings is not None:
+        timings.update(units_rendered=len(generated.rendered), files_written=len(report.written),
+                       files_removed=len(report.removed), files_unchanged=report.unchanged + len(generated.kept))
     return lib
 
 
-def build(root: Path, site: bool = True) -> None:
-    """Regenerate build/docs and, with ``site``, rebuild site/; on failure both stay as they were."""
+def build(root: Path, site: bool = True, timings: dict | None = None) -> None:
+    """Regenerate build/docs and, with ``site``, rebuild site/; on failure both stay as they were.
+
+    ``timings``, if given, receives the wall time of each phase in seconds (see casegen.bench)."""
     root = root.resolve()
     executable = handout.chromium() if site else None
-    lib = generate_docs(root, handouts=executable is not None)
+    with _phase(timings, "validate"):
+        lib = validate(root / "data")
+    changed = changed_dates(root, lib)
+    write_docs(root, lib, executable is not None, changed, timings)
     if site:
         target = root / "site"
         staging = fresh_dir(target, ".new")
         try:
-            run_mkdocs(root, staging)
+            with _phase(timings, "mkdocs"):
+                run_mkdocs(root, staging)
             if executable:
-                changed = changed_dates(root, lib)
                 pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
                          for slug in lib.cases for prefix in ("", "en/")]
-                handout.print_handouts(staging, pages, executable)
+                with _phase(timings, "handouts"):
+                    handout.print_handouts(staging, pages, executable)
             else:
                 print("PDF handouts skipped: Chromium not found (install it or set CASEGEN_CHROMIUM).",
                       file=sys.stderr)
@@ -115,4 +202,6 @@ def build(root: Path, site: bool = True) -> None:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        swap_in(staging, target)
+        with _phase(timings, "swap"):
+            swap_in(staging, target)
+

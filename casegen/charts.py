@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -145,6 +146,8 @@ L = {
     "compare_title": {"zh": "{}：各案例比较", "en": "{}: the cases compared"},
     "compare_more": {"zh": "仅列出报告案例最多的指标，其余见下表。",
                      "en": "Only the metrics most cases report are drawn; the table below has the rest."},
+    "compare_top": {"zh": "每项指标只画出数值最大的{}个案例，其余见本页表格。",
+                    "en": "Each metric shows only the {} largest values; the table on this page has them all."},
     "compare_note": {"zh": "数值均换算为同一单位；各案例的时段和口径不同，见每项右侧。",
                      "en": "Values converted to one unit; periods and definitions differ between cases "
                            "(right of each bar)."},
@@ -188,6 +191,7 @@ OUTCOME_GROUPS = ("placement", "training", "posts", "jobs", "fairs")
 DIMENSION_ORDER = ("people", "households", "person-times", "items")
 MAX_BARS = 8
 MAX_SECTIONS = 4  # metrics in one comparison chart; the page's table has the others
+MAX_COMPARE_BARS = 15  # cases drawn per metric of a comparison chart (the largest); the page's table has all
 
 
 @dataclass(frozen=True)
@@ -208,25 +212,106 @@ _ID = re.compile(r'\bid="([^"]+)"')
 CACHE: Path | None = None  # set by the build: rendered charts keyed on their spec (see cached)
 
 
+def cache_key(kind: str, key_text: str) -> str:
+    return hashlib.sha256(f"{kind}|{VL_VERSION}|{vlc.__version__}|{key_text}".encode()).hexdigest()
+
+
+def cache_file(kind: str, key_text: str) -> Path:
+    assert CACHE is not None
+    key = cache_key(kind, key_text)
+    return CACHE / kind / key[:2] / key
+
+
 def cached(kind: str, key_text: str, render: Callable[[], bytes]) -> bytes:
     """Content-keyed cache of rendered charts: the same spec and renderer versions give the same file,
     so an unchanged chart is not rendered again (rendering is most of a build's time)."""
     if CACHE is None:
         return render()
-    key = hashlib.sha256(f"{kind}|{VL_VERSION}|{vlc.__version__}|{key_text}".encode()).hexdigest()
-    path = CACHE / kind / key[:2] / key
+    path = cache_file(kind, key_text)
     if path.exists():
         return path.read_bytes()
     data = render()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # workers of a pool never share a temporary file
     tmp.write_bytes(data)
     tmp.replace(path)
     return data
 
 
+# -- deferred rendering: collect the charts a build lacks, render them on every core, then build ---
+# Rendering (vl-convert) is nearly all of a cold build's time and runs one chart at a time per process.
+# Inside ``deferred()`` a chart missing from the cache is not rendered: it is noted and stands in as a
+# placeholder; ``render_jobs`` then renders the notes in a pool of processes into the cache, and the
+# build that follows finds every chart there. The cache key stays the spec, so the bytes are those of
+# a chart rendered inline.
+_PENDING: dict[str, bool] | None = None   # spec text → whether its PNG is wanted too
+_PENDING_PNG: set[str] | None = None      # SVG texts whose PNG alone is missing
+_PLACEHOLDER = "\0pending-chart\0"
+
+
+class deferred:
+    """``with deferred() as jobs:`` build charts without rendering; ``jobs`` lists what to render."""
+
+    def __enter__(self) -> list[tuple]:
+        global _PENDING, _PENDING_PNG
+        if CACHE is None:
+            raise RuntimeError("deferred chart rendering needs the cache (charts.CACHE)")
+        _PENDING, _PENDING_PNG = {}, set()
+        self.jobs: list[tuple] = []
+        return self.jobs
+
+    def __exit__(self, *exc) -> None:
+        global _PENDING, _PENDING_PNG
+        pending, pending_png = _PENDING or {}, _PENDING_PNG or set()
+        _PENDING, _PENDING_PNG = None, None
+        self.jobs += [("chart", spec_text, want_png) for spec_text, want_png in pending.items()]
+        self.jobs += [("png", svg_text, True) for svg_text in sorted(pending_png)]
+        # longest first, so that two workers finish together (the spec's length stands for its cost)
+        self.jobs.sort(key=lambda job: (-len(job[1]), job[1]))
+
+
+def _run_job(job: tuple) -> None:
+    kind, text_, want_png = job
+    svg_text = svg(json.loads(text_)) if kind == "chart" else text_
+    if want_png:
+        png(svg_text)
+
+
+def _init_worker(cache: str) -> None:
+    global CACHE
+    CACHE = Path(cache)
+
+
+PARALLEL_MIN = 6  # fewer charts than this render faster in the build's own process than in a new pool
+
+
+def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
+    """Render ``jobs`` (from ``deferred``) into the cache, in parallel across cores.
+
+    The pool starts its workers with ``spawn``: a worker forked after vl-convert has run in the parent
+    inherits its runtime's threads in an unusable state and hangs for ever."""
+    if not jobs:
+        return
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(jobs) < PARALLEL_MIN:
+        for job in jobs:
+            _run_job(job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, initializer=_init_worker,
+                             initargs=(str(CACHE),)) as pool:
+        for _ in pool.map(_run_job, jobs, chunksize=1):
+            pass
+
+
 def svg(spec: dict) -> str:
     spec_text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    if _PENDING is not None and not cache_file("svg", spec_text).exists():
+        _PENDING.setdefault(spec_text, False)
+        return _PLACEHOLDER + spec_text
     return cached("svg", spec_text, lambda: _render_svg(spec).encode("utf-8")).decode("utf-8")
 
 
@@ -323,7 +408,7 @@ def _qualified(number: str, qualifier: str, lang: str, unit: str = "") -> str:
 class _Ctx:
     def __init__(self, lib: Library, slug: str, lang: str):
         self.lib, self.slug, self.lang = lib, slug, lang
-        self.story = lib.stories()[slug]
+        self.story = lib.practices[slug] if slug in lib.practices else lib.cases[slug]  # lib.stories()[slug], in O(1)
         self.figures: list[Figure] = lib.figures.get(slug, [])
         self.main_scope = self.story.west if isinstance(self.story, Case) else self.story.region
 
@@ -1262,8 +1347,13 @@ def comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict]) -
     table.append((_words("h_metric", lang), _words("h_case", lang), _words("h_period", lang), _words("h_base", lang),
                   _words("h_unit", lang), _words("h_source", lang)))
     units = []
+    cut, drawn = False, set()
     for m in metrics:
         rs = sorted(by_metric[m], key=lambda r: (-float(r["value_base"]), r["case"]))
+        # a chart of hundreds of bars is unreadable and slow to draw: the largest only, the table has the rest
+        cut = cut or len(rs) > MAX_COMPARE_BARS
+        rs = rs[:MAX_COMPARE_BARS]
+        drawn.update(id(r) for r in rs)
         unit_label = rs[0]["unit_label"]
         units.append(unit_label)
         bars = [Bar(key=f"{r['case']}|{i}", label=r["label"], value=float(r["value_base"]), text=fmt(r["value_base"]),
@@ -1279,8 +1369,10 @@ def comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict]) -
     unit = _words("unit", lang).format(_words("list_sep", lang).join(dict.fromkeys(units)))
     alt = f"{_words('bar_chart', lang)}{_words('colon', lang)}{title}{'。' if lang == 'zh' else '. '}" + \
         (_words("sep", lang).join(alt_items)) + ("。" if lang == "zh" else ".")
-    src = source_note(lib, [r["source"] for m in metrics for r in by_metric[m] if r.get("source")], lang)
-    notes = [_words("compare_note", lang)] + ([_words("compare_more", lang)] if left_out else [])
+    src = source_note(lib, [r["source"] for m in metrics for r in by_metric[m] if r.get("source") and id(r) in drawn],
+                      lang)
+    notes = [_words("compare_note", lang)] + ([_words("compare_more", lang)] if left_out else []) + \
+        ([_words("compare_top", lang).format(MAX_COMPARE_BARS)] if cut else [])
     spec = _compose(title, [unit], sections, [*notes, src], alt, lang)
     return Chart(id=f"compare-{group_id}", title=title, alt=alt, unit=unit, source_note=src, svg=svg(spec),
                  table=table)
@@ -1288,4 +1380,18 @@ def comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict]) -
 
 def png(svg_text: str, scale: float = 2.0) -> bytes:
     """The chart as PNG at slide resolution (twice the SVG's pixel size), text in the installed CJK font."""
+    if _PENDING is not None:
+        if svg_text.startswith(_PLACEHOLDER):
+            _PENDING[svg_text[len(_PLACEHOLDER):]] = True
+        elif _PENDING_PNG is not None and not cache_file("png", f"{scale}|{svg_text}").exists():
+            _PENDING_PNG.add(svg_text)
+        return b""
     return cached("png", f"{scale}|{svg_text}", lambda: vlc.svg_to_png(svg_text, scale=scale))
+
+
+def png_file(svg_text: str, scale: float = 2.0) -> tuple[Path, str]:
+    """The cache file of the chart's PNG (rendered first if missing) and a name for its content, so that a
+    build copies a PNG (hundreds of kB) to its place without holding it in memory."""
+    png(svg_text, scale)
+    key_text = f"{scale}|{svg_text}"
+    return cache_file("png", key_text), "png:" + cache_key("png", key_text)

@@ -76,7 +76,7 @@ def serve(root: Path, port: int) -> None:
 
     root = root.resolve()
     try:
-        generate_docs(root, atomic=False)
+        generate_docs(root)
     except DataError as err:
         _report(err, "text")
         sys.exit(1)

@@ -23,7 +23,7 @@ class CasegenPlugin(BasePlugin):
             return
         root = Path(config.config_file_path).parent
         try:
-            generate_docs(root, atomic=False)
+            generate_docs(root)
         except DataError as err:
             print("\n".join(str(p) for p in err.problems))
             print(f"{len(err.problems)} problem(s) in data/; the preview shows the last good version.")

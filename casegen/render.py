@@ -1,16 +1,22 @@
 """Render: turn the loaded library into Markdown pages (path → text), one template per page kind.
 
-Pure: no file is read or written here except the templates. Every editor string passes through
+Pure: no file is written here; besides the templates, only the data files are read, for the bytes that
+key each unit of output (see site_units). Every editor string passes through
 text.escape on its way into a page (it is the environment's ``finalize``), so a template cannot
 forget to escape.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -22,6 +28,7 @@ from .diagram import pairings_svg
 from .derive import Derived, comparisons, representative
 from .load import Library
 from .models import Case, Figure, Practice
+from .write import CacheFile
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGS = ("zh", "en")
@@ -51,6 +58,7 @@ class Renderer:
     def __init__(self, lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
                  handouts: bool = False):
         self.lib = lib
+        self.stories = lib.stories()  # once: lib.stories() builds a new dict on every call
         self.handouts = handouts
         self.site_url = site_url
         self.changed = changed or {}
@@ -93,7 +101,7 @@ class Renderer:
             return (" " if lang == "en" else "").join(reversed(names)) if lang == "zh" else ", ".join(names)
 
         def story_link(slug: str) -> Markup:
-            story = lib.stories()[slug]
+            story = self.stories[slug]
             folder = "cases" if slug in lib.cases else "practices"
             return link(tr(story.title), f"{folder}/{slug}/index.md")
 
@@ -216,13 +224,13 @@ class Renderer:
         return "cases" if slug in self.lib.cases else "practices"
 
     def citation(self, slug: str, lang: str):
-        story = self.lib.stories()[slug]
+        story = self.stories[slug]
         url = f"{self.site_url}{'' if lang == 'zh' else 'en/'}{self.folder(slug)}/{slug}/"
         return cite(slug, getattr(story.title, lang), lang, url, self.changed.get(slug))
 
     def story_page(self, slug: str, lang: str, charts: list) -> str:
         lib = self.lib
-        story = lib.stories()[slug]
+        story = self.stories[slug]
         figures = lib.figures.get(slug, [])
         return self.render(
             "story.md.j2", lang, depth=2, slug=slug, folder=self.folder(slug), story=story,
@@ -294,9 +302,10 @@ class Renderer:
 
     def home(self, lang: str) -> str:
         lib = self.lib
-        alt = "、".join(f"{lib.regions[c.east].zh}→{lib.regions[c.west].zh}" for c in lib.cases.values()) \
-            if lang == "zh" else "; ".join(f"{lib.regions[c.east].en} → {lib.regions[c.west].en}"
-                                           for c in lib.cases.values())
+        # one entry per pairing, as the diagram draws one arrow per pairing, however many cases share it
+        alt = "、".join(dict.fromkeys(f"{lib.regions[c.east].zh}→{lib.regions[c.west].zh}" for c in lib.cases.values())) \
+            if lang == "zh" else "; ".join(dict.fromkeys(f"{lib.regions[c.east].en} → {lib.regions[c.west].en}"
+                                                         for c in lib.cases.values()))
         diagram = Markup(f'<figure class="cg-chart" markdown="0"><img src="assets/pairings.svg" '
                          f'alt="{text.html_attr(alt)}"></figure>')
         headlines = [(slug, figs[0]) for slug in lib.cases if (figs := self.key_figures(slug, limit=1))]
@@ -305,51 +314,174 @@ class Renderer:
                            flag_total=sum(1 for v in lib.figures.values() for f in v if f.flag))
 
 
-def render_site(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
-                handouts: bool = False) -> dict[str, str | bytes]:
-    """Every generated page, chart and download, keyed by its path under build/docs."""
+# -- the site as units of work ------------------------------------------------------------------------
+# A unit is a group of output files rendered together (one story in both languages with its charts and
+# downloads; the comparison pages; the home page …) with a key: a hash of everything its files are made
+# from (the data it reads, its templates and labels, the generator's code and versions). The build
+# renders a unit only when its key changed or its files on disk are not the ones it last wrote.
+
+Content = str | bytes | CacheFile
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """The generator's code and the versions of what renders: a change to any invalidates every unit."""
+    from importlib import metadata
+
+    import vl_convert
+
+    package = Path(__file__).parent
+    sources = {p.name: _file_digest(p) for p in sorted(package.glob("*.py"))}
+    versions = {name: metadata.version(name) for name in ("jinja2", "markupsafe", "pandas", "pydantic", "pyyaml")}
+    return _digest(sources, versions, vl_convert.__version__, sys.version_info[:2])
+
+
+def template_digest(*names: str) -> str:
+    """The templates a unit renders with, and the UI labels every template uses."""
+    return _digest({name: _file_digest(TEMPLATES / name) for name in (*names, "labels.yaml")})
+
+
+@dataclass
+class Unit:
+    name: str
+    key: str
+    render: Callable[[], dict[str, Content]]
+    collect: Callable[[], None] = lambda: None  # builds its charts, so that missing ones can be noted
+
+
+def story_file(lib: Library, slug: str) -> Path:
+    folder, name = ("cases", "case.yaml") if slug in lib.cases else ("practices", "practice.yaml")
+    return lib.data_dir / folder / slug / name
+
+
+def site_units(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
+               handouts: bool = False) -> list[Unit]:
+    """Every generated page, chart and download, as units keyed on their inputs (nothing rendered yet)."""
     from . import charts as charting
     from . import downloads
 
     r = Renderer(lib, site_url, changed, handouts)
-    pages: dict[str, str | bytes] = {}
-    for name, content in downloads.data_package(lib).items():
+    changed = r.changed
+    registers = _digest({p.name: _file_digest(p) for p in sorted(lib.data_dir.glob("*.yaml"))})
+    common = (code_version(), registers, site_url)
+    texts = {slug: _file_digest(story_file(lib, slug)) for slug in r.stories}
+    figures = {slug: _file_digest(lib.data_dir / r.folder(slug) / slug / "figures.csv") for slug in r.stories}
+    order = list(r.stories)
+    stories_digest = _digest([(slug, r.folder(slug), texts[slug]) for slug in order])  # what the lists show
+    data_digest = _digest(stories_digest, [figures[slug] for slug in order])           # and every figure
+
+    def story_charts(slug: str, lang: str):
+        return charting.case_charts(lib, slug, lang)
+
+    def collect_story(slug: str) -> None:
         for lang in LANGS:
-            pages[asset_path(f"downloads/{name}", lang)] = content
-    for slug in lib.stories():
-        # Downloads are the same in both languages; each language tree gets its copy (see asset_path).
+            for chart in story_charts(slug, lang):
+                charting.png(chart.svg)
+
+    def render_story(slug: str) -> dict[str, Content]:
+        out: dict[str, Content] = {}
+        folder = r.folder(slug)
+        csv_text, json_text = downloads.case_csv(lib, slug), downloads.case_json(lib, slug)
         for lang in LANGS:
-            base = f"{r.folder(slug)}/{slug}/downloads/{slug}"
-            pages[asset_path(f"{base}.csv", lang)] = downloads.case_csv(lib, slug)
-            pages[asset_path(f"{base}.json", lang)] = downloads.case_json(lib, slug)
+            # Downloads are the same in both languages; each language tree gets its copy (see asset_path).
+            base = f"{folder}/{slug}/downloads/{slug}"
             citation = r.citation(slug, lang)
-            pages[asset_path(f"{base}.csl.json", lang)] = citation.csl
-            pages[asset_path(f"{base}.bib", lang)] = citation.bibtex + "\n"
-    for lang in LANGS:
-        pages[page_path("downloads/index.md", lang)] = r.downloads_page(lang)
-        pages[page_path("index.md", lang)] = r.home(lang)
-        pages[asset_path("assets/pairings.svg", lang)] = pairings_svg(lib, lang)
-        pages[page_path("cases/index.md", lang)] = r.cases_index(lang)
-        pages[page_path("sources/index.md", lang)] = r.sources_page(lang)
-        pages[page_path("compare/index.md", lang)] = r.comparisons_index(lang)
-        pages[page_path("mechanisms/index.md", lang)] = r.mechanisms_index(lang)
-        for slug in lib.stories():
-            folder = "cases" if slug in lib.cases else "practices"
-            story_charts = charting.case_charts(lib, slug, lang)
-            for chart in story_charts:
-                pages[asset_path(f"{folder}/{slug}/charts/{chart.id}.svg", lang)] = chart.svg
-                pages[asset_path(f"{folder}/{slug}/charts/{chart.id}.png", lang)] = charting.png(chart.svg)
-            pages[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, story_charts)
-        for group_id, comparison in r.comparisons.items():
-            if not comparison.stories:
-                continue
-            chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
-            if chart is not None:
-                pages[asset_path(f"compare/{group_id}/charts/{chart.id}.svg", lang)] = chart.svg
-            pages[page_path(f"compare/{group_id}/index.md", lang)] = r.comparison_page(group_id, lang, chart)
-        for mechanism_id, (cases, practices) in r.mechanism_users.items():
-            if cases or practices:
-                pages[page_path(f"mechanisms/{mechanism_id}.md", lang)] = r.mechanism_page(mechanism_id, lang)
+            out[asset_path(f"{base}.csv", lang)] = csv_text
+            out[asset_path(f"{base}.json", lang)] = json_text
+            out[asset_path(f"{base}.csl.json", lang)] = citation.csl
+            out[asset_path(f"{base}.bib", lang)] = citation.bibtex + "\n"
+            drawn = story_charts(slug, lang)
+            for chart in drawn:
+                out[asset_path(f"{folder}/{slug}/charts/{chart.id}.svg", lang)] = chart.svg
+                out[asset_path(f"{folder}/{slug}/charts/{chart.id}.png", lang)] = CacheFile(*charting.png_file(chart.svg))
+            out[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, drawn)
+        return out
+
+    def story_key(slug: str) -> str:
+        story = r.stories[slug]
+        children = sorted(r.children.get(slug, []))
+        linked = sorted({*children, *getattr(story, "related", []), *([story.parent] if getattr(story, "parent", None)
+                                                                     else [])} & set(r.stories))
+        return _digest("story", common, template_digest("story.md.j2"), texts[slug], figures[slug],
+                       changed.get(slug), handouts and slug in lib.cases, children,
+                       [(s, r.folder(s), r.stories[s].title.model_dump()) for s in linked])
+
+    def collect_comparisons() -> None:
+        for lang in LANGS:
+            for group_id, comparison in r.comparisons.items():
+                if comparison.stories:
+                    charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
+
+    def render_comparisons() -> dict[str, Content]:
+        out: dict[str, Content] = {}
+        for lang in LANGS:
+            out[page_path("compare/index.md", lang)] = r.comparisons_index(lang)
+            for group_id, comparison in r.comparisons.items():
+                if not comparison.stories:
+                    continue
+                chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
+                if chart is not None:
+                    out[asset_path(f"compare/{group_id}/charts/{chart.id}.svg", lang)] = chart.svg
+                out[page_path(f"compare/{group_id}/index.md", lang)] = r.comparison_page(group_id, lang, chart)
+        return out
+
+    def render_mechanisms() -> dict[str, Content]:
+        out: dict[str, Content] = {}
+        for lang in LANGS:
+            out[page_path("mechanisms/index.md", lang)] = r.mechanisms_index(lang)
+            for mechanism_id, (cases, practices) in r.mechanism_users.items():
+                if cases or practices:
+                    out[page_path(f"mechanisms/{mechanism_id}.md", lang)] = r.mechanism_page(mechanism_id, lang)
+        return out
+
+    def render_downloads() -> dict[str, Content]:
+        out: dict[str, Content] = {}
+        for name, content in downloads.data_package(lib).items():
+            for lang in LANGS:
+                out[asset_path(f"downloads/{name}", lang)] = content
+        for lang in LANGS:
+            out[page_path("downloads/index.md", lang)] = r.downloads_page(lang)
+        return out
+
+    def render_home() -> dict[str, Content]:
+        out: dict[str, Content] = {}
+        for lang in LANGS:
+            out[page_path("index.md", lang)] = r.home(lang)
+            out[asset_path("assets/pairings.svg", lang)] = pairings_svg(lib, lang)
+        return out
+
+    units = [Unit(f"story:{slug}", story_key(slug), functools.partial(render_story, slug),
+                  functools.partial(collect_story, slug)) for slug in r.stories]
+    units += [
+        Unit("compare", _digest("compare", common, template_digest("comparison.md.j2", "comparisons.md.j2"),
+                                data_digest), render_comparisons, collect_comparisons),
+        Unit("mechanisms", _digest("mechanisms", common, template_digest("mechanism.md.j2", "mechanisms.md.j2"),
+                                   stories_digest), render_mechanisms),
+        Unit("cases", _digest("cases", common, template_digest("cases.md.j2"), stories_digest),
+             lambda: {page_path("cases/index.md", lang): r.cases_index(lang) for lang in LANGS}),
+        Unit("sources", _digest("sources", common, template_digest("sources.md.j2"), data_digest),
+             lambda: {page_path("sources/index.md", lang): r.sources_page(lang) for lang in LANGS}),
+        Unit("home", _digest("home", common, template_digest("home.md.j2"), data_digest), render_home),
+        Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest),
+             render_downloads),
+    ]
+    return units
+
+
+def render_site(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
+                handouts: bool = False) -> dict[str, Content]:
+    """Every generated page, chart and download, keyed by its path under build/docs (all units rendered)."""
+    pages: dict[str, Content] = {}
+    for unit in site_units(lib, site_url, changed, handouts):
+        pages.update(unit.render())
     return pages
 
 
@@ -363,7 +495,7 @@ def comparison_rows(r: Renderer, group_id: str, lang: str) -> list[dict]:
             continue
         unit = lib.units[f.unit]
         base_unit = next((u for u in lib.units.values() if u.dimension == unit.dimension and u.factor == 1), unit)
-        rows.append({"case": story, "label": getattr(lib.stories()[story].title, lang), "metric": metric,
+        rows.append({"case": story, "label": getattr(r.stories[story].title, lang), "metric": metric,
                      "value_base": f.value * unit.factor, "unit_label": base_unit.name(lang),
                      "period": text.period(f.start, f.end, lang), "source": f.source})
     return rows
