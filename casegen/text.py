@@ -14,7 +14,8 @@ import re
 from markupsafe import Markup
 
 # The characters Python-Markdown honours a backslash before (with the tables extension).
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|]")  # ">" and "<" become entities instead
+_MD_SPECIAL = re.compile(r"[\\`*_{}()#+\-.!|]")  # "<", ">", "[" and "]" become entities instead
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def escape(value) -> Markup:
@@ -23,11 +24,17 @@ def escape(value) -> Markup:
         return value
     if value is None:
         return Markup("")
+    # Control characters have no place in a page (the loader reports them); Markdown would act on
+    # STX/ETX, its own placeholders.
+    text = _CONTROL.sub("", str(value))
     # Backslashes first, then entities: the other order would break the '#' of "&#x27;".
-    text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), str(value))
-    text = html.escape(text, quote=True)
-    # Markdown ignores a single newline but a blank line would start a new block inside a cell.
-    text = re.sub(r"\s*\n\s*", " ", text)
+    text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    # Brackets as character references: Markdown reads "[x\]: y" at the start of a line as a link
+    # definition whatever the backslash, and drops the line.
+    text = html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;")
+    # Markdown ignores a single line break but a blank line would start a new block inside a cell;
+    # it reads a lone carriage return as a line break too.
+    text = re.sub(r"\s*[\r\n]\s*", " ", text)
     return Markup(text)
 
 
@@ -71,9 +78,23 @@ def period(start: str, end: str, lang: str) -> str:
 
 def yaml_string(value: str) -> Markup:
     """A front-matter string: HTML-escaped (themes print titles unescaped) and JSON-quoted (valid YAML)."""
-    return Markup(json.dumps(html.escape(str(value), quote=False), ensure_ascii=False))
+    quoted = json.dumps(html.escape(_CONTROL.sub("", str(value)), quote=False), ensure_ascii=False)
+    # JSON leaves these as they are, but YAML folds line and paragraph separators and refuses U+FFFE/F.
+    return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted))
+
+
+_YAML_UNSAFE = re.compile("[\u2028\u2029\ufffe\uffff]")
 
 
 def html_attr(value) -> str:
-    """Text for an HTML attribute or element we write ourselves (not Markdown)."""
-    return html.escape(str(value), quote=True)
+    """Text for an HTML attribute or element we write ourselves.
+
+    Besides HTML's special characters, the characters Markdown acts on and line breaks become
+    character references: the browser shows the same text, and the result stays text where a page
+    puts it into Markdown after all (the title of a ``??? note "..."`` block is Markdown)."""
+    return _ATTR_SPECIAL.sub(lambda m: _ENTITIES.get(m.group(0)) or f"&#{ord(m.group(0))};",
+                             _CONTROL.sub("", str(value)))
+
+
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_ATTR_SPECIAL = re.compile(r"[&<>\"'\\`*_{}\[\]()#!|~\r\n]")
