@@ -77,8 +77,9 @@ def period(start: str, end: str, lang: str) -> str:
 
 
 def yaml_string(value: str) -> Markup:
-    """A front-matter string: HTML-escaped (themes print titles unescaped) and JSON-quoted (valid YAML)."""
-    quoted = json.dumps(html.escape(_CONTROL.sub("", str(value)), quote=False), ensure_ascii=False)
+    """A front-matter string: HTML-escaped (themes print titles and descriptions unescaped, the description
+    inside <meta content="...">, so quotes too) and JSON-quoted (valid YAML)."""
+    quoted = json.dumps(html.escape(_CONTROL.sub("", str(value)), quote=True), ensure_ascii=False)
     # JSON leaves these as they are, but YAML folds line and paragraph separators and refuses U+FFFE/F.
     return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted))
 
