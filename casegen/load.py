@@ -65,7 +65,8 @@ class Library:
 
     def shown(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.data_dir.resolve().parent).as_posix()
+            # the folder resolved, not the file: a symlinked file is shown where the editor sees it
+            return (path.parent.resolve() / path.name).relative_to(self.data_dir.resolve().parent).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -79,10 +80,21 @@ def _field_name(loc: tuple, label: str | None = None) -> str:
     return f"{label}.{name}" if label else name
 
 
+_UNION_BRANCH = re.compile(r"^[a-z-]+\[.*\]$")  # pydantic's name of one branch of a union: literal[''], chain[...]
+
+
 def model_problems(exc: ValidationError, doc: YamlDoc | None, base_loc: tuple, shown: str, label: str | None,
                    line: int | None = None) -> list[Problem]:
     out = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors:
+        if err["type"] != "extra_forbidden":
+            err["loc"] = tuple(p for p in err["loc"] if not (isinstance(p, str) and _UNION_BRANCH.match(p)))
+    # A value that fits no branch of a union (a date or ""): each branch has its say; the one that is not
+    # "should be ''" explains it
+    explained = {tuple(e["loc"]) for e in errors if e["type"] != "literal_error"}
+    errors = [e for e in errors if not (e["type"] == "literal_error" and tuple(e["loc"]) in explained)]
+    for err in errors:
         loc = tuple(err["loc"])
         where = line if line is not None else (doc.line(base_loc + loc) if doc else 1)
         message = err["msg"].removeprefix("Value error, ")

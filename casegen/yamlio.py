@@ -142,13 +142,14 @@ def _scalar(node: yaml.ScalarNode, problems: list, path: str) -> Any:
         return node.value
 
 
-def _key_text(key_node: yaml.Node, loc: Loc, problems: list, path: str) -> str:
+def _key_text(key_node: yaml.Node, loc: Loc, problems: list, path: str) -> str | None:
+    """The key as text; a list or mapping as a key is a problem, and the entry is left out."""
     if isinstance(key_node, yaml.ScalarNode):
         return yaml.SafeLoader.construct_scalar(_LOADER, key_node)
     key = "[…]" if isinstance(key_node, yaml.SequenceNode) else "{…}"
     problems.append(Problem(path, key_node.start_mark.line + 1, ".".join(map(str, loc + (key,))),
                             "a key must be plain text, not a list or mapping", "write 'name: value'", "yaml"))
-    return key
+    return None
 
 
 def _construct(node: yaml.Node, loc: Loc, lines: dict, problems: list, path: str) -> Any:
@@ -159,6 +160,8 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict, problems: list, path: str
         out: dict = {}
         for key_node, value_node in node.value:
             key = _key_text(key_node, loc, problems, path)
+            if key is None:
+                continue
             if key in out:
                 problems.append(Problem(path, key_node.start_mark.line + 1, ".".join(map(str, loc + (key,))) or key,
                                         f"duplicate key '{key}'", "remove one of the two entries; YAML keeps only the last", "yaml"))
@@ -198,7 +201,11 @@ def load_yaml(file: Path, shown_path: str, problems: list[Problem]) -> YamlDoc |
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problems.append(Problem(shown_path, line, "(yaml)", f"YAML syntax error: {exc.problem or exc}",
+        message = f"YAML syntax error: {exc.problem or exc}"
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            # where the construct began, often where the fix is (an unclosed quote or bracket)
+            message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        problems.append(Problem(shown_path, line, "(yaml)", message,
                                 "check indentation, colons and quotes on this line and the one above", "yaml"))
         return None
     except yaml.reader.ReaderError as exc:
