@@ -1,0 +1,259 @@
+"""The built site as a whole: the same data gives the same bytes, dated from the data and not the clock; a
+build that fails leaves the previous output as it was; every internal link and anchor resolves.
+
+Known problems are marked xfail(strict=True) with what to fix, as in test_browser.py: they are reported,
+not hidden, and the marker must go once the fix is in.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from browser import casegen_command
+from casegen.build import BuildError, build
+from conftest import MINIMAL, ROOT, Project, copy_project
+
+SITE_URL = "https://east-west-cases.example.org/"  # mkdocs.yml's default; links to it are links into the site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def minimal_site(dest: Path) -> Project:
+    shutil.copytree(MINIMAL, dest)
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return Project(dest)
+
+
+# --- deterministic output ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def second_build(tmp_path_factory, built_site) -> Project:
+    """The real project built again, later, in another folder (built_site is the first build)."""
+    project = copy_project(tmp_path_factory.mktemp("again") / "somewhere" / "else" / "project")
+    result = subprocess.run([*casegen_command(), "--root", str(project.root), "build"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return project
+
+
+def test_two_builds_of_the_same_data_are_byte_identical(built_site, second_build):
+    first, second = tree(built_site.root / "site"), tree(second_build.root / "site")
+    assert sorted(first) == sorted(second)
+    assert len(first) > 300
+    # PDFs: see the xfail below; everything else byte for byte
+    differ = [rel for rel in first if first[rel] != second[rel] and not rel.endswith(".pdf")]
+    assert not differ, f"{len(differ)} files differ between two builds of the same data, e.g. {differ[:5]}"
+    pdfs = [rel for rel in first if rel.endswith(".pdf")]
+    assert pdfs, "the handouts were not printed (Chromium missing?)"
+
+
+def pdf_links(pdf: bytes) -> list[str]:
+    return [m.decode("latin-1") for m in re.findall(rb"/URI \(([^)]*)\)", pdf)]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "handout._print opens each page as file:///<build>/site.new/…/index.html, so every link in a PDF is "
+    "file:///<build machine's folder>/site.new/… (dead for readers, and two builds in two folders differ). Fix "
+    "in casegen/handout.py: serve the staging folder under the published site_url with page.route and open "
+    "<site_url><folder>/, so relative links become https://…/ (see the report)"))
+def test_pdf_handouts_link_to_the_published_site_not_to_the_build_folder(built_site):
+    site = built_site.root / "site"
+    bad = {pdf.relative_to(site).as_posix(): [u for u in pdf_links(pdf.read_bytes()) if u.startswith("file:")][:2]
+           for pdf in site.rglob("*.pdf")}
+    bad = {k: v for k, v in bad.items() if v}
+    assert not bad, bad
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory) -> Project:
+    """The minimal library in a git repository whose only commit is dated 6 May 2024, built."""
+    project = minimal_site(tmp_path_factory.mktemp("dated") / "project")
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2024-05-06T12:00:00+00:00", "GIT_COMMITTER_DATE": "2024-05-06T12:00:00+00:00",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "data"]):
+        subprocess.run(cmd, cwd=project.root, env=env, check=True, capture_output=True)
+    build(project.root)
+    return project
+
+
+def test_citations_and_handouts_give_the_date_the_data_last_changed(dated):
+    site = dated.root / "site"
+    zh, en = (html.unescape(re.sub(r"<[^>]+>", "", (site / rel).read_text(encoding="utf-8")))
+              for rel in ("cases/east-west/index.html", "en/cases/east-west/index.html"))
+    assert "(2024-05-06)[引用日期]" in zh and "(2024, May 6)" in en
+    bib = (site / "en/cases/east-west/downloads/east-west.bib").read_text(encoding="utf-8")
+    assert "year = {2024}" in bib and "month = {5}" in bib
+    assert '"date-parts": [\n' in (site / "cases/east-west/downloads/east-west.csl.json").read_text(encoding="utf-8")
+    for pdf in site.rglob("*.pdf"):
+        dates = re.findall(rb"/(?:CreationDate|ModDate) \(D:(\d{8})", pdf.read_bytes())
+        assert dates and set(dates) == {b"20240506"}, pdf
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "mkdocs stamps every <lastmod> of sitemap.xml (and the mtime of sitemap.xml.gz) with the day of the build; "
+    "fix in casegen/build.py run_mkdocs: set SOURCE_DATE_EPOCH from the data (the newest commit date of data/, "
+    "docs/ and mkdocs.yml, as cite.last_changed reads it; 0 outside git) unless the caller set it (see the report)"))
+def test_sitemap_dates_are_the_date_the_data_last_changed_not_the_build_day(dated):
+    sitemap = (dated.root / "site/sitemap.xml").read_text(encoding="utf-8")
+    lastmods = set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap))
+    assert lastmods == {"2024-05-06"}, lastmods
+    with gzip.open(dated.root / "site/sitemap.xml.gz") as gz:
+        gz.read()
+        assert gz.mtime == 1714953600  # 2024-05-06T00:00:00Z
+
+
+# --- a failed build leaves the previous output ------------------------------------------------------------
+
+def output_of(project: Project) -> dict[str, bytes]:
+    root = project.root
+    files = {f"site/{k}": v for k, v in tree(root / "site").items()}
+    files.update({f"build/docs/{k}": v for k, v in tree(root / "build" / "docs").items()})
+    return files
+
+
+def leftovers(project: Project) -> list[str]:
+    return sorted(p.name for folder in (project.root, project.root / "build") for p in folder.iterdir()
+                  if p.name.endswith((".new", ".old", ".tmp")))
+
+
+@pytest.fixture
+def built_minimal(tmp_path) -> Project:
+    project = minimal_site(tmp_path / "p")
+    build(project.root)
+    return project
+
+
+def test_a_build_interrupted_during_mkdocs_leaves_the_previous_site(built_minimal, monkeypatch):
+    import casegen.build
+
+    before = tree(built_minimal.root / "site")
+
+    def half_a_site(root, out):
+        (out / "index.html").write_text("<h1>half</h1>", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(casegen.build, "run_mkdocs", half_a_site)
+    with pytest.raises(KeyboardInterrupt):
+        build(built_minimal.root)
+    assert tree(built_minimal.root / "site") == before
+    assert not leftovers(built_minimal)
+
+
+def test_a_failure_while_printing_the_handouts_leaves_the_previous_site(built_minimal, monkeypatch):
+    before = tree(built_minimal.root / "site")
+    built_minimal.replace("data/cases/east-west/case.yaml", "summary: {zh: 概要。", "summary: {zh: 新的概要。")
+    monkeypatch.setenv("CASEGEN_CHROMIUM", shutil.which("false") or "/bin/false")  # a "browser" that exits at once
+    with pytest.raises(BuildError, match="handouts"):
+        build(built_minimal.root)
+    assert tree(built_minimal.root / "site") == before
+    assert not leftovers(built_minimal)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "README: 'if mkdocs build --strict fails, the previous build/docs/ and site/ stay as they were', but build() "
+    "writes build/docs before mkdocs runs and keeps it when mkdocs fails; fix in casegen/build.py: generate "
+    "into a staging tree and run mkdocs on it, or keep the previous build/docs aside and restore it on failure "
+    "(see the report)"))
+def test_a_failing_mkdocs_build_leaves_build_docs_untouched_too(built_minimal):
+    before = output_of(built_minimal)
+    built_minimal.append("docs/method.md", "\n[broken](no-such-page.md)\n")
+    with pytest.raises(BuildError, match="no-such-page"):
+        build(built_minimal.root)
+    after = output_of(built_minimal)
+    assert {k for k in after if after[k] != before.get(k)} | (before.keys() - after.keys()) == set()
+
+
+# --- links ----------------------------------------------------------------------------------------------
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("id", "name") and value and (name == "id" or tag in ("a", "map")):
+                self.ids.add(value)
+            if value and (name in ("href", "src") or (name == "data" and tag == "object")):
+                self.links.append((tag, name, value))
+            if value and name == "srcset":
+                self.links += [(tag, name, part.split()[0]) for part in value.split(",") if part.strip()]
+
+
+def parse(path: Path) -> _Links:
+    parsed = _Links()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    return parsed
+
+
+def target_file(site: Path, url_path: str) -> Path:
+    path = site / unquote(url_path).lstrip("/")
+    return path / "index.html" if url_path.endswith("/") or path.is_dir() else path
+
+
+# render.chart_html links a PNG beside every chart, but render_site writes PNGs of case charts only.
+COMPARISON_PNG = re.compile(r"^(en/)?compare/[^/]+/index\.html: <a href=charts/compare-[^>]+\.png>")
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal href/src (and srcset, object data) whose file or #fragment does not exist."""
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 80
+    parsed = {page: parse(page) for page in pages}
+    broken, checked = [], 0
+    for page, links in parsed.items():
+        base = "/" + page.relative_to(site).as_posix()
+        for tag, attr, value in links.links:
+            if value.startswith(SITE_URL):
+                value = "/" + value.removeprefix(SITE_URL)
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https", "mailto", "tel", "data"):
+                continue
+            assert parts.scheme == "", f"{base}: <{tag} {attr}={value}>"  # no javascript:, file: …
+            url = urlsplit(urljoin(base, value))
+            target = page if not parts.path else target_file(site, url.path)
+            checked += 1
+            where = f"{base.lstrip('/')}: <{tag} {attr}={value}>"
+            if not target.is_file():
+                broken.append(f"{where} → {target.relative_to(site)} does not exist")
+                continue
+            fragment = unquote(url.fragment)
+            if fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else parse(target).ids
+                if fragment not in ids:
+                    broken.append(f"{where} → no id '{fragment}' on {target.relative_to(site)}")
+    assert checked > 5000
+    return broken
+
+
+@pytest.fixture(scope="module")
+def links(built_site) -> list[str]:
+    return broken_links(built_site.root / "site")
+
+
+def test_every_internal_link_and_anchor_resolves(links):
+    broken = [b for b in links if not COMPARISON_PNG.match(b)]
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:30])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "chart_html (casegen/render.py) links 'Download PNG (for slides)' beside every chart, but render_site "
+    "writes the PNG of case charts only: the 'PNG' link of all 14 comparison pages is a 404. Fix in "
+    "render_site: write charting.png(chart.svg) (or png_file) beside the comparison chart's SVG, as for cases"))
+def test_the_png_links_of_comparison_charts_resolve(links):
+    broken = [b for b in links if COMPARISON_PNG.match(b)]
+    assert not broken, broken
