@@ -163,6 +163,7 @@ def _load_list(lib: Library, doc: YamlDoc | None, loc: tuple, model: type[BaseMo
 # file is refused with a message instead of a build that runs for minutes.
 MAX_CSV_BYTES = 2_000_000
 MAX_ROWS = 5_000
+MAX_CELL = 131_072  # characters in one CSV cell (the csv module's default limit)
 
 
 def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
@@ -227,6 +228,14 @@ def load_figures(path: Path, shown: str, problems: list[Problem]) -> list[Figure
                                     "inside a quoted text as two (\"\")", "csv"))
             break
         line = reader.line_num
+        if any(len(cell) > MAX_CELL for cell in row):
+            # checked here, not left to csv.field_size_limit: that limit is process-wide and other code
+            # (a data-package validator, a test) may raise it
+            problems.append(Problem(shown, start_line, "(row)",
+                                    f"field larger than field limit ({MAX_CELL:,} characters)",
+                                    "a cell this long is almost always an unclosed double quote: check the quotes",
+                                    "csv"))
+            break
         if not any(cell.strip() for cell in row):
             continue
         rows += 1
