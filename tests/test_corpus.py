@@ -360,7 +360,8 @@ def test_the_command_line_exits_with_1_and_no_traceback(tmp_path, name):
 
 # --- valid input: it builds, and hostile text comes out as text -------------------------------------------
 
-@pytest.mark.parametrize("name", [n for n in VALID if n != "text-hostile-everywhere"])  # that one is built below
+# text-hostile-everywhere is built below; csv-3000-rows is about the loader's limits (it validates above)
+@pytest.mark.parametrize("name", [n for n in VALID if n not in ("text-hostile-everywhere", "csv-3000-rows")])
 def test_valid_corpus_input_renders(tmp_path, name):
     from casegen import charts
     from casegen.render import render_site

@@ -338,7 +338,7 @@ def test_any_figure_table_is_reported_or_rendered(scratch, tmp_path_factory):
     cache_dir = Path(tmp_path_factory.getbasetemp()) / "property-chart-cache"
     rendered: list[int] = []
 
-    @settings(SETTINGS, max_examples=120)
+    @settings(SETTINGS, max_examples=100)
     @given(tables)
     def run(table):
         if render_or_report(scratch, cache_dir, table):
