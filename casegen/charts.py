@@ -277,32 +277,42 @@ def _run_job(job: tuple) -> None:
         png(svg_text)
 
 
+def _run_jobs(jobs: list[tuple]) -> None:
+    for job in jobs:
+        _run_job(job)
+
+
 def _init_worker(cache: str) -> None:
     global CACHE
     CACHE = Path(cache)
 
 
-PARALLEL_MIN = 6  # fewer charts than this render faster in the build's own process than in a new pool
+# From this many charts on, a pool of one worker per core renders them. Fewer (an edit) render faster in
+# the build's own process: a worker costs about a second and a half to start (spawning, imports,
+# vl-convert's runtime), and splitting four charts of an edit between the build and one helper measured
+# slower than rendering them in turn.
+PARALLEL_MIN = 6
+
+
+def _pool(workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: a worker forked after vl-convert has run in the parent inherits its runtime's
+    # threads in an unusable state and hangs for ever
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(str(CACHE),))
 
 
 def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
-    """Render ``jobs`` (from ``deferred``) into the cache, in parallel across cores.
-
-    The pool starts its workers with ``spawn``: a worker forked after vl-convert has run in the parent
-    inherits its runtime's threads in an unusable state and hangs for ever."""
+    """Render ``jobs`` (from ``deferred``) into the cache: in a pool of one worker per core, fed one job at
+    a time, or in this process when there are only a few."""
     if not jobs:
         return
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(jobs) < PARALLEL_MIN:
-        for job in jobs:
-            _run_job(job)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, initializer=_init_worker,
-                             initargs=(str(CACHE),)) as pool:
+        return _run_jobs(jobs)
+    with _pool(min(workers, len(jobs))) as pool:
         for _ in pool.map(_run_job, jobs, chunksize=1):
             pass
 
