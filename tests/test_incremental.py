@@ -1,0 +1,195 @@
+"""Incremental generation: the cache of charts and pages gives the bytes a cold build gives, rewrites only
+what changed, and a change to data, a template or the code invalidates what it should."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casegen import render
+from casegen.build import build
+from casegen.problems import DataError
+from conftest import MINIMAL, ROOT, Project
+
+PAGE = "cases/east-west/index.md"
+OTHER = "cases/west-east/index.md"
+
+
+@pytest.fixture(autouse=True)
+def no_pdf(monkeypatch):
+    monkeypatch.setenv("CASEGEN_NO_PDF", "1")
+
+
+def two_cases(path: Path) -> Project:
+    """The minimal library with a second case, so that one case can change while the other does not."""
+    shutil.copytree(MINIMAL, path)
+    shutil.copytree(ROOT / "docs", path / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
+    project = Project(path)
+    shutil.copytree(path / "data/cases/east-west", path / "data/cases/west-east")
+    project.replace("data/cases/west-east/case.yaml", "title: {zh: 东西协作, en: East–West cooperation}",
+                    "title: {zh: 西东协作, en: West–East cooperation}")
+    project.replace("data/cases/west-east/figures.csv", "funds,35.5,万元", "funds,45.5,万元")
+    return project
+
+
+def generate(project: Project, site: bool = False) -> dict:
+    timings: dict = {}
+    build(project.root, site=site, timings=timings)
+    return timings
+
+
+def docs(project: Project) -> Path:
+    return project.root / "build" / "docs"
+
+
+def snapshot(project: Project) -> dict[str, tuple[int, int, bytes]]:
+    """Every file of build/docs: (inode, mtime in ns, bytes)."""
+    root = docs(project)
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            out[path.relative_to(root).as_posix()] = (st.st_ino, st.st_mtime_ns, path.read_bytes())
+    return out
+
+
+def touched(before: dict, after: dict) -> set[str]:
+    """Files written (new inode or mtime), added or removed between two snapshots."""
+    return {rel for rel in before.keys() | after.keys()
+            if rel not in before or rel not in after or before[rel][:2] != after[rel][:2]}
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    project = two_cases(tmp_path / "p")
+    generate(project)
+    return project
+
+
+def test_a_warm_build_renders_and_writes_nothing(project):
+    before = snapshot(project)
+    timings = generate(project)
+    assert timings["units_rendered"] == 0 and timings["charts_rendered"] == 0 and timings["files_written"] == 0
+    assert snapshot(project) == before
+
+
+def test_an_edited_figure_shows_on_the_rebuilt_page_and_only_what_depends_on_it_is_rewritten(project):
+    before = snapshot(project)
+    assert "7000" in before[PAGE][2].decode()
+    project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
+    timings = generate(project)
+    after = snapshot(project)
+    assert "7123" in after[PAGE][2].decode() and "7000" not in after[PAGE][2].decode()
+    assert "7123" in after[PAGE.replace(".md", ".en.md")][2].decode()
+    changed = touched(before, after)
+    assert PAGE in changed and "cases/east-west/downloads/east-west.csv" in changed
+    # the other case, its charts and downloads, and the pages that list cases without their figures: untouched
+    assert not {rel for rel in changed if rel.startswith(("cases/west-east/", "mechanisms/", "cases/index"))}
+    assert OTHER in after and after[OTHER] == before[OTHER]
+    assert timings["charts_rendered"] >= 1  # the charts that draw the figure, no others
+    assert not [rel for rel in changed if rel.endswith((".svg", ".png")) and "/west-east/" in rel]
+
+
+def test_the_edited_figure_shows_in_the_built_site(tmp_path):
+    project = two_cases(tmp_path / "p")
+    generate(project, site=True)
+    project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
+    generate(project, site=True)
+    html = (project.root / "site/cases/east-west/index.html").read_text(encoding="utf-8")
+    assert "7123" in html and "7000人" not in html
+
+
+def test_an_incremental_build_gives_the_bytes_of_a_cold_build(project, tmp_path):
+    project.replace("data/cases/east-west/figures.csv", "funds,35.5,万元", "funds,36.5,万元")
+    project.replace("data/cases/west-east/case.yaml", "summary: {zh: 概要。, en: Summary.}",
+                    "summary: {zh: 另一个概要。, en: Another summary.}")
+    generate(project)
+    cold = two_cases(tmp_path / "cold")
+    for rel in ("data/cases/east-west/figures.csv", "data/cases/west-east/case.yaml"):
+        shutil.copy(project.root / rel, cold.root / rel)
+    generate(cold)
+    assert {k: v[2] for k, v in snapshot(project).items()} == {k: v[2] for k, v in snapshot(cold).items()}
+
+
+def test_a_removed_case_takes_its_files_with_it(project):
+    shutil.rmtree(project.root / "data/cases/west-east")
+    generate(project)
+    assert not (docs(project) / "cases/west-east").exists()
+    assert (docs(project) / PAGE).exists()
+    assert "West–East" not in (docs(project) / "cases/index.en.md").read_text(encoding="utf-8")
+
+
+def test_a_story_template_change_rewrites_the_story_pages_only(project, tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    before = snapshot(project)
+    story = templates / "story.md.j2"
+    story.write_text(story.read_text(encoding="utf-8") + "\n<!-- template changed -->\n", encoding="utf-8")
+    timings = generate(project)
+    after = snapshot(project)
+    changed = touched(before, after)
+    pages = {PAGE, PAGE.replace(".md", ".en.md"), OTHER, OTHER.replace(".md", ".en.md")}
+    assert changed == pages
+    assert all(b"<!-- template changed -->" in after[rel][2] for rel in pages)
+    assert timings["charts_rendered"] == 0  # charts are keyed on their spec, not on page templates
+
+
+def test_a_label_change_reaches_every_page_that_uses_it(project, tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    labels = templates / "labels.yaml"
+    text = labels.read_text(encoding="utf-8")
+    assert "All cases" in text
+    labels.write_text(text.replace("All cases", "Every case"), encoding="utf-8")
+    generate(project)
+    assert "Every case" in (docs(project) / "cases/index.en.md").read_text(encoding="utf-8")
+
+
+def test_a_code_change_renders_everything_again_but_rewrites_only_changed_bytes(project, monkeypatch):
+    before = snapshot(project)
+    monkeypatch.setattr(render, "code_version", lambda: "another version of the generator")
+    timings = generate(project)
+    manifest = json.loads((project.root / "build" / "docs-manifest.json").read_text(encoding="utf-8"))
+    assert timings["units_rendered"] == len(manifest["units"]) > 2
+    assert snapshot(project) == before  # same output: nothing written
+
+
+def test_a_file_changed_behind_the_generators_back_is_restored(project):
+    page = docs(project) / PAGE
+    good = page.read_bytes()
+    page.write_text("edited by hand\n", encoding="utf-8")
+    generate(project)
+    assert page.read_bytes() == good
+    (docs(project) / "stray.md").write_text("not generated\n", encoding="utf-8")
+    generate(project)
+    assert not (docs(project) / "stray.md").exists()
+
+
+def test_a_failed_generation_leaves_build_docs_as_it_was(project):
+    before = snapshot(project)
+    project.replace("data/cases/east-west/figures.csv", "funds,35.5,万元", "fundz,35.5,万元")
+    with pytest.raises(DataError):
+        generate(project)
+    assert snapshot(project) == before
+
+
+def test_a_deleted_build_docs_is_generated_again_from_the_cache(project):
+    before = {k: v[2] for k, v in snapshot(project).items()}
+    shutil.rmtree(docs(project))
+    timings = generate(project)
+    assert timings["charts_rendered"] == 0  # every chart came from the cache
+    assert {k: v[2] for k, v in snapshot(project).items()} == before
+
+
+def test_two_cold_builds_give_the_same_bytes(project, tmp_path):
+    other = two_cases(tmp_path / "again")
+    generate(other)
+    assert {k: v[2] for k, v in snapshot(project).items()} == {k: v[2] for k, v in snapshot(other).items()}
+    assert os.path.exists(project.root / "build" / "docs-manifest.json")
