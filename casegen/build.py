@@ -10,6 +10,7 @@ generation leaves build/docs as it was; site/ is built beside the old one and sw
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import handout
-from .cite import last_changed_folders, site_url
+from .cite import last_changed, last_changed_folders, site_url
 from .validate import validate
 from .write import CacheFile, Manifest, Written, fresh_dir, swap_in, sync_tree
 
@@ -123,6 +124,11 @@ def run_mkdocs(root: Path, out: Path) -> None:
            "-d", str(out)]
     # The end-of-life notice of Material is known (README, "MkDocs' future"); keep the output to what failed.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Sitemap dates from the data, not the build day: mkdocs honours SOURCE_DATE_EPOCH.
+    changed = last_changed(root, ["data", "docs", "mkdocs.yml"])
+    epoch = int(datetime.datetime.fromisoformat(changed).replace(tzinfo=datetime.timezone.utc).timestamp()) \
+        if changed else 0
+    env.setdefault("SOURCE_DATE_EPOCH", str(epoch))
     result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         output = result.stderr + result.stdout

@@ -430,6 +430,8 @@ def site_units(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str
                 chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
                 if chart is not None:
                     out[asset_path(f"compare/{group_id}/charts/{chart.id}.svg", lang)] = chart.svg
+                    out[asset_path(f"compare/{group_id}/charts/{chart.id}.png", lang)] = \
+                        CacheFile(*charting.png_file(chart.svg))
                 out[page_path(f"compare/{group_id}/index.md", lang)] = r.comparison_page(group_id, lang, chart)
         return out
 

@@ -121,10 +121,6 @@ def test_citations_and_handouts_give_the_date_the_data_last_changed(twice):
         assert dates and set(dates) == {b"20240506"}, pdf
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mkdocs stamps every <lastmod> of sitemap.xml (and the mtime of sitemap.xml.gz) with the day of the build; "
-    "fix in casegen/build.py run_mkdocs: set SOURCE_DATE_EPOCH from the data (the newest commit date of data/, "
-    "docs/ and mkdocs.yml, as cite.last_changed reads it; 0 outside git) unless the caller set it (see the report)"))
 def test_sitemap_dates_are_the_date_the_data_last_changed_not_the_build_day(twice):
     sitemap = (twice[0].root / "site/sitemap.xml").read_text(encoding="utf-8")
     lastmods = set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap))
@@ -276,10 +272,6 @@ def test_every_internal_link_and_anchor_resolves(links):
     assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:30])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "chart_html (casegen/render.py) links 'Download PNG (for slides)' beside every chart, but render_site "
-    "writes the PNG of case charts only: the 'PNG' link of all 14 comparison pages is a 404. Fix in "
-    "render_site: write charting.png(chart.svg) (or png_file) beside the comparison chart's SVG, as for cases"))
 def test_the_png_links_of_comparison_charts_resolve(links):
     broken = [b for b in links if COMPARISON_PNG.match(b)]
     assert not broken, broken
