@@ -205,19 +205,24 @@ class Renderer:
                 out[case.parent].append(slug)
         return out
 
-    def key_figures(self, slug: str, limit: int = 6) -> list[Figure]:
-        """A case's headline numbers: one actual, unbroken-down figure per outcome metric, register order."""
-        lib = self.lib
-        figures = lib.figures.get(slug, [])
-        chosen = []
+    @cached_property
+    def headline_metrics(self) -> list:
         # Outcomes first: people placed, jobs, income, then the means (training, posts, fairs, money).
         priority = ("placement", "jobs", "income", "training", "posts", "fairs", "funds", "poverty")
-        metrics = sorted((m for m in lib.metrics.values() if m.group in priority and not m.part_of),
-                         key=lambda m: priority.index(m.group))
-        for metric in metrics:
-            pick = representative(lib, slug, [f for f in figures if f.metric == metric.id])
-            if pick is not None:
-                chosen.append(pick)
+        return sorted((m for m in self.lib.metrics.values() if m.group in priority and not m.part_of),
+                      key=lambda m: priority.index(m.group))
+
+    def key_figures(self, slug: str, limit: int = 6) -> list[Figure]:
+        """A case's headline numbers: one actual, unbroken-down figure per outcome metric, register order."""
+        by_metric: dict[str, list[Figure]] = defaultdict(list)
+        for f in self.lib.figures.get(slug, []):
+            by_metric[f.metric].append(f)
+        chosen = []
+        for metric in self.headline_metrics:
+            if metric.id in by_metric:
+                pick = representative(self.lib, slug, by_metric[metric.id])
+                if pick is not None:
+                    chosen.append(pick)
         return chosen[:limit]
 
     def folder(self, slug: str) -> str:
@@ -250,12 +255,19 @@ class Renderer:
     def comparisons(self):
         return comparisons(self.lib)
 
+    @cached_property
+    def reported(self) -> dict[str, set[str]]:
+        """The metrics each story reports."""
+        return {s: {f.metric for f in figures} for s, figures in self.lib.figures.items()}
+
     def comparison_page(self, group_id: str, lang: str, chart) -> str:
         comparison = self.comparisons[group_id]
-        reported = {s: {f.metric for f in self.lib.figures[s]} for s in comparison.stories}
-        periods = {m: sorted({text.period(c.figure.start, c.figure.end, lang)
-                              for (s, mm), c in comparison.cells.items() if mm == m and c.figure})
-                   for m in comparison.shared}
+        reported = {s: self.reported[s] for s in comparison.stories}
+        periods: dict[str, set[str]] = {m: set() for m in comparison.shared}
+        for (_, m), c in comparison.cells.items():
+            if c.figure and m in periods:
+                periods[m].add(text.period(c.figure.start, c.figure.end, lang))
+        periods = {m: sorted(p) for m, p in periods.items()}
         return self.render("comparison.md.j2", lang, depth=2, group=self.lib.groups[group_id],
                            comparison=comparison, reported=reported, periods=periods, chart=chart)
 
@@ -414,26 +426,45 @@ def site_units(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str
                        changed.get(slug), handouts and slug in lib.cases, children,
                        [(s, r.folder(s), r.stories[s].title.model_dump()) for s in linked])
 
-    def collect_comparisons() -> None:
-        for lang in LANGS:
-            for group_id, comparison in r.comparisons.items():
-                if comparison.stories:
-                    charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
-
-    def render_comparisons() -> dict[str, Content]:
-        out: dict[str, Content] = {}
-        for lang in LANGS:
-            out[page_path("compare/index.md", lang)] = r.comparisons_index(lang)
-            for group_id, comparison in r.comparisons.items():
-                if not comparison.stories:
-                    continue
+    def collect_comparison(group_id: str) -> None:
+        if r.comparisons[group_id].stories:
+            for lang in LANGS:
                 chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
                 if chart is not None:
-                    out[asset_path(f"compare/{group_id}/charts/{chart.id}.svg", lang)] = chart.svg
-                    out[asset_path(f"compare/{group_id}/charts/{chart.id}.png", lang)] = \
-                        CacheFile(*charting.png_file(chart.svg))
-                out[page_path(f"compare/{group_id}/index.md", lang)] = r.comparison_page(group_id, lang, chart)
+                    charting.png(chart.svg)
+
+    def render_comparison(group_id: str) -> dict[str, Content]:
+        out: dict[str, Content] = {}
+        if not r.comparisons[group_id].stories:
+            return out
+        for lang in LANGS:
+            chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
+            if chart is not None:
+                out[asset_path(f"compare/{group_id}/charts/{chart.id}.svg", lang)] = chart.svg
+                out[asset_path(f"compare/{group_id}/charts/{chart.id}.png", lang)] = \
+                    CacheFile(*charting.png_file(chart.svg))
+            out[page_path(f"compare/{group_id}/index.md", lang)] = r.comparison_page(group_id, lang, chart)
         return out
+
+    # A comparison page shows the figures of its group's metrics (and of the metrics its derived ratios
+    # divide) for every story: its key is those figures, so an edit elsewhere leaves it alone.
+    from .derive import RATIOS
+
+    own_metrics = {g: {m for m, metric in lib.metrics.items() if metric.group == g} for g in lib.groups}
+    group_metrics = {g: set(metrics) for g, metrics in own_metrics.items()}
+    for ratio in RATIOS:
+        group_metrics.setdefault(ratio.group, set()).update((ratio.numerator, ratio.denominator))
+    metric_rows: dict[str, list] = defaultdict(list)
+    cited: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for slug in order:
+        for f in lib.figures.get(slug, []):
+            metric_rows[f.metric].append((slug, tuple(f.__dict__.values())))
+            cited[f.source][slug] += 1
+    group_figures = {g: _digest(sorted(metrics), [metric_rows.get(m, []) for m in sorted(metrics)])
+                     for g, metrics in group_metrics.items()}
+    # the comparisons index counts the stories reporting a metric of each group (its own metrics only)
+    reporting = {g: sorted({slug for m in metrics for slug, _ in metric_rows.get(m, [])})
+                 for g, metrics in own_metrics.items()}
 
     def render_mechanisms() -> dict[str, Content]:
         out: dict[str, Content] = {}
@@ -462,14 +493,20 @@ def site_units(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str
 
     units = [Unit(f"story:{slug}", story_key(slug), functools.partial(render_story, slug),
                   functools.partial(collect_story, slug)) for slug in r.stories]
+    units += [Unit(f"compare:{g}", _digest("compare", g, common, template_digest("comparison.md.j2"),
+                                         stories_digest, group_figures[g]),
+                   functools.partial(render_comparison, g), functools.partial(collect_comparison, g))
+              for g in lib.groups]
     units += [
-        Unit("compare", _digest("compare", common, template_digest("comparison.md.j2", "comparisons.md.j2"),
-                                data_digest), render_comparisons, collect_comparisons),
+        Unit("compare-index", _digest("compare-index", common, template_digest("comparisons.md.j2"), stories_digest,
+                                      reporting),
+             lambda: {page_path("compare/index.md", lang): r.comparisons_index(lang) for lang in LANGS}),
         Unit("mechanisms", _digest("mechanisms", common, template_digest("mechanism.md.j2", "mechanisms.md.j2"),
                                    stories_digest), render_mechanisms),
         Unit("cases", _digest("cases", common, template_digest("cases.md.j2"), stories_digest),
              lambda: {page_path("cases/index.md", lang): r.cases_index(lang) for lang in LANGS}),
-        Unit("sources", _digest("sources", common, template_digest("sources.md.j2"), data_digest),
+        Unit("sources", _digest("sources", common, template_digest("sources.md.j2"), stories_digest,
+                                sorted((k, sorted(v.items())) for k, v in cited.items())),
              lambda: {page_path("sources/index.md", lang): r.sources_page(lang) for lang in LANGS}),
         Unit("home", _digest("home", common, template_digest("home.md.j2"), data_digest), render_home),
         Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest),
@@ -488,7 +525,14 @@ def render_site(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[st
 
 
 def comparison_rows(r: Renderer, group_id: str, lang: str) -> list[dict]:
-    """The cells of a comparison table, flattened for its chart."""
+    """The cells of a comparison table, flattened for its chart (computed once per renderer)."""
+    cache = r.__dict__.setdefault("_comparison_rows", {})
+    if (group_id, lang) not in cache:
+        cache[(group_id, lang)] = _comparison_rows(r, group_id, lang)
+    return cache[(group_id, lang)]
+
+
+def _comparison_rows(r: Renderer, group_id: str, lang: str) -> list[dict]:
     lib, comparison = r.lib, r.comparisons[group_id]
     rows = []
     for (story, metric), cell in sorted(comparison.cells.items()):

@@ -95,6 +95,16 @@ def test_an_edited_figure_shows_on_the_rebuilt_page_and_only_what_depends_on_it_
     assert not [rel for rel in changed if rel.endswith((".svg", ".png")) and "/west-east/" in rel]
 
 
+def test_an_edited_figure_rewrites_the_comparison_of_its_group_only(project):
+    before = snapshot(project)
+    project.replace("data/cases/east-west/figures.csv", "funds,35.5,万元", "funds,36.5,万元")
+    generate(project)
+    changed = touched(before, snapshot(project))
+    assert "compare/funds/index.md" in changed
+    assert not {rel for rel in changed if rel.startswith("compare/placement/")}
+    assert "compare/index.md" not in changed and "sources/index.md" not in changed
+
+
 def test_the_edited_figure_shows_in_the_built_site(tmp_path):
     project = two_cases(tmp_path / "p")
     generate(project, site=True)
