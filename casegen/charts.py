@@ -287,11 +287,17 @@ def _init_worker(cache: str) -> None:
     CACHE = Path(cache)
 
 
-# From this many charts on, a pool of one worker per core renders them. Fewer (an edit) render faster in
-# the build's own process: a worker costs about a second and a half to start (spawning, imports,
-# vl-convert's runtime), and splitting four charts of an edit between the build and one helper measured
-# slower than rendering them in turn.
-PARALLEL_MIN = 6
+# A pool of one worker per core renders the charts when there is enough work to pay for starting it
+# (about 1.3 s: spawning, imports, vl-convert's runtime); a little (a typical edit) renders in the build's
+# own process. The work is estimated from the specs: rendering time grows with the text a chart holds,
+# and so with the length of its spec (about 20,000 characters a second; a PNG about doubles it).
+POOL_MIN_S = 2.5
+SPEC_CHARS_PER_S = 20_000
+
+
+def _cost(job: tuple) -> float:
+    """Rough seconds a job takes to render."""
+    return len(job[1]) / SPEC_CHARS_PER_S * (2 if job[2] else 1)
 
 
 def _pool(workers: int):
@@ -306,11 +312,11 @@ def _pool(workers: int):
 
 def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
     """Render ``jobs`` (from ``deferred``) into the cache: in a pool of one worker per core, fed one job at
-    a time, or in this process when there are only a few."""
+    a time, or in this process when the work is too little to pay for the pool."""
     if not jobs:
         return
     workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(jobs) < PARALLEL_MIN:
+    if workers <= 1 or len(jobs) < 2 or sum(map(_cost, jobs)) < POOL_MIN_S:
         return _run_jobs(jobs)
     with _pool(min(workers, len(jobs))) as pool:
         for _ in pool.map(_run_job, jobs, chunksize=1):
