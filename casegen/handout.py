@@ -8,12 +8,14 @@ the date the case's data last changed, so the same data gives the same bytes.
 from __future__ import annotations
 
 import json
+import mimetypes
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -41,28 +43,51 @@ def _pin_dates(pdf: bytes, changed: str | None) -> bytes:
     return _DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp + m.group(3) + b")", pdf)
 
 
-def print_handouts(site: Path, pages: list[tuple[str, str | None]], executable: str) -> None:
+def print_handouts(site: Path, pages: list[tuple[str, str | None]], executable: str, base_url: str) -> None:
     """Print each page (site-relative folder, last-changed date) to <folder>/<slug>-handout.pdf.
 
-    Runs in a child process: Playwright's sync API refuses to start inside a running event loop (a
-    live preview, a test session driving its own browser), and a crash there cannot take the build down."""
-    result = subprocess.run([sys.executable, "-m", "casegen.handout", str(site), executable, json.dumps(pages)],
-                            capture_output=True, text=True)
+    Pages are opened at their published address (``base_url`` + folder), answered from ``site`` by the
+    browser's request routing, so the links inside a PDF point at the published site and the PDF does not
+    depend on the folder it was built in. Runs in a child process: Playwright's sync API refuses to start
+    inside a running event loop (a live preview, a test session driving its own browser), and a crash there
+    cannot take the build down."""
+    result = subprocess.run([sys.executable, "-m", "casegen.handout", str(site), executable, json.dumps(pages),
+                             base_url], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError("printing the PDF handouts failed:\n" + (result.stderr or result.stdout)[-2000:])
 
 
-def _print(site: Path, pages: list[tuple[str, str | None]], executable: str) -> None:
+def local_file(site: Path, base_url: str, url: str) -> Path | None:
+    """The file of ``site`` that answers ``url`` on the published site, or None (another site, or outside)."""
+    if not url.startswith(base_url):
+        return None
+    rel = unquote(urlsplit(url[len(base_url):]).path)
+    target = (site / rel).resolve()
+    if target.is_dir() or rel.endswith("/") or not rel:
+        target = target / "index.html"
+    return target if target.is_relative_to(site.resolve()) and target.is_file() else None
+
+
+def _print(site: Path, pages: list[tuple[str, str | None]], executable: str, base_url: str) -> None:
     from playwright.sync_api import sync_playwright
+
+    def answer(route):
+        # Only the site itself: nothing leaves the machine while printing, and a missing file is a 404.
+        target = local_file(site, base_url, route.request.url)
+        if target is None:
+            route.fulfill(status=404, body="") if route.request.url.startswith(base_url) else route.abort()
+            return
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        route.fulfill(status=200, body=target.read_bytes(), content_type=kind)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
+            page.route("**/*", answer)
             page.emulate_media(media="print")
             for folder, changed in pages:
-                html = site / folder / "index.html"
-                page.goto(html.as_uri(), wait_until="load")
+                page.goto(f"{base_url}{folder}/", wait_until="load")
                 pdf = page.pdf(format="A4", print_background=True, display_header_footer=False,
                                margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
                 (site / folder / pdf_name(Path(folder).name)).write_bytes(_pin_dates(pdf, changed))
@@ -71,4 +96,4 @@ def _print(site: Path, pages: list[tuple[str, str | None]], executable: str) -> 
 
 
 if __name__ == "__main__":
-    _print(Path(sys.argv[1]), [tuple(p) for p in json.loads(sys.argv[3])], sys.argv[2])
+    _print(Path(sys.argv[1]), [tuple(p) for p in json.loads(sys.argv[3])], sys.argv[2], sys.argv[4])

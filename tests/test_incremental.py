@@ -203,3 +203,18 @@ def test_two_cold_builds_give_the_same_bytes(project, tmp_path):
     generate(other)
     assert {k: v[2] for k, v in snapshot(project).items()} == {k: v[2] for k, v in snapshot(other).items()}
     assert os.path.exists(project.root / "build" / "docs-manifest.json")
+
+
+def test_handouts_are_reprinted_only_for_pages_that_changed(tmp_path, monkeypatch):
+    monkeypatch.delenv("CASEGEN_NO_PDF")
+    project = two_cases(tmp_path / "p")
+    assert generate(project, site=True)["handouts_printed"] == 4  # two cases, two languages
+    pdf = project.root / "site/cases/east-west/east-west-handout.pdf"
+    first = pdf.read_bytes()
+    assert generate(project, site=True)["handouts_printed"] == 0
+    assert pdf.read_bytes() == first
+    project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
+    assert generate(project, site=True)["handouts_printed"] == 2  # east-west in both languages
+    assert pdf.read_bytes() != first
+    other = project.root / "site/en/cases/west-east/west-east-handout.pdf"
+    assert other.read_bytes().startswith(b"%PDF")
