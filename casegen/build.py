@@ -26,7 +26,7 @@ from pathlib import Path
 from . import handout
 from .cite import last_changed, last_changed_folders, site_url
 from .validate import validate
-from .write import CacheFile, Manifest, Written, fresh_dir, swap_in, sync_tree
+from .write import CacheFile, Journal, Manifest, Written, fresh_dir, swap_in, sync_tree
 
 
 class BuildError(Exception):
@@ -205,17 +205,20 @@ def generate_docs(root: Path, handouts: bool = False, timings: dict | None = Non
     return write_docs(root, lib, handouts, None, timings)
 
 
-def write_docs(root: Path, lib, handouts: bool, changed: dict[str, str | None] | None, timings: dict | None):
-    """``generate_docs`` for a library already validated."""
+def write_docs(root: Path, lib, handouts: bool, changed: dict[str, str | None] | None, timings: dict | None,
+               journal: Journal | None = None):
+    """``generate_docs`` for a library already validated; what it replaces goes through ``journal``."""
     generated = generate(root, lib, handouts, changed, timings)
     with _phase(timings, "write"):
         docs_dir = root / "build" / "docs"
         docs_dir.mkdir(parents=True, exist_ok=True)
         report: Written = sync_tree(docs_dir, generated.files, generated.kept, Manifest.load(manifest_path(root)),
-                                    generated.units)
+                                    generated.units, journal)
         dictionary = root / "build" / "jieba-user-dict.txt"
         text = search_dictionary(lib)
         if not dictionary.exists() or dictionary.read_text(encoding="utf-8") != text:
+            if journal:
+                journal.keep(dictionary)
             dictionary.write_text(text, encoding="utf-8")
     if timings is not None:
         timings.update(units_rendered=len(generated.rendered), files_written=len(report.written),
@@ -232,29 +235,34 @@ def build(root: Path, site: bool = True, timings: dict | None = None) -> None:
     with _phase(timings, "validate"):
         lib = validate(root / "data")
     changed = changed_dates(root, lib)
-    write_docs(root, lib, executable is not None, changed, timings)
-    if site:
-        target = root / "site"
-        staging = fresh_dir(target, ".new")
-        try:
-            with _phase(timings, "mkdocs"):
-                run_mkdocs(root, staging)
-            if executable:
-                pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
-                         for slug in lib.cases for prefix in ("", "en/")]
-                with _phase(timings, "handouts"):
-                    printed = print_handouts(root, staging, pages, executable)
-                if timings is not None:
-                    timings["handouts_printed"] = printed
-            else:
-                print("PDF handouts skipped: Chromium not found (install it or set CASEGEN_CHROMIUM).",
-                      file=sys.stderr)
-        except RuntimeError as err:
-            shutil.rmtree(staging, ignore_errors=True)
+    if not site:
+        write_docs(root, lib, False, changed, timings)
+        return
+    # build/docs is updated before MkDocs reads it; if MkDocs (or printing) fails, the journal puts it back.
+    journal = Journal(root / "build")
+    target = root / "site"
+    staging = fresh_dir(target, ".new")
+    try:
+        write_docs(root, lib, executable is not None, changed, timings, journal)
+        with _phase(timings, "mkdocs"):
+            run_mkdocs(root, staging)
+        if executable:
+            pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
+                     for slug in lib.cases for prefix in ("", "en/")]
+            with _phase(timings, "handouts"):
+                printed = print_handouts(root, staging, pages, executable)
+            if timings is not None:
+                timings["handouts_printed"] = printed
+        else:
+            print("PDF handouts skipped: Chromium not found (install it or set CASEGEN_CHROMIUM).",
+                  file=sys.stderr)
+    except BaseException as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        journal.restore()
+        if isinstance(err, RuntimeError):
             raise BuildError(str(err)) from err
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        with _phase(timings, "swap"):
-            swap_in(staging, target)
+        raise
+    journal.discard()
+    with _phase(timings, "swap"):
+        swap_in(staging, target)
 

@@ -13,7 +13,9 @@ unit of the generator the key it was rendered with. A unit whose key did not cha
 still look as recorded is not rendered again; a file changed behind the generator's back no longer
 looks as recorded, so its unit is rendered again and the file rewritten.
 
-``site/`` is still replaced as a whole (``fresh_dir`` and ``swap_in``): MkDocs rebuilds all of it.
+``site/`` is still replaced as a whole (``fresh_dir`` and ``swap_in``): MkDocs rebuilds all of it. When
+MkDocs then fails, a ``Journal`` of the files the sync replaced or removed (hard links, so keeping them
+costs no copy) puts build/docs back as it was.
 """
 
 from __future__ import annotations
@@ -108,6 +110,54 @@ def _write(dest: Path, content: str | bytes | CacheFile) -> None:
         raise
 
 
+class Journal:
+    """The old versions of the files under ``base`` that a build replaces or removes, and the names of the
+    files it creates, kept until the build has succeeded (``discard``) or failed (``restore``)."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.folder = base / ".journal"
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.saved: set[str] = set()
+        self.created: set[str] = set()
+
+    def keep(self, path: Path) -> None:
+        """Call before ``path`` is written or removed."""
+        rel = path.relative_to(self.base).as_posix()
+        if rel in self.saved or rel in self.created:
+            return
+        if not path.exists():
+            self.created.add(rel)
+            return
+        saved = self.folder / rel
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, saved)  # the same inode: restored, the file looks untouched to the manifest
+        except OSError:
+            shutil.copy2(path, saved)
+        self.saved.add(rel)
+
+    def restore(self) -> None:
+        for rel in sorted(self.created):
+            path = self.base / rel
+            path.unlink(missing_ok=True)
+            for parent in path.parents:
+                if parent == self.base or not parent.is_dir() or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        for rel in sorted(self.saved):
+            dest = self.base / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder / rel, dest)
+        self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.saved.clear()
+        self.created.clear()
+
+
 @dataclass
 class Written:
     written: list[str] = field(default_factory=list)
@@ -116,10 +166,11 @@ class Written:
 
 
 def sync_tree(target: Path, files: dict[str, str | bytes | CacheFile], kept: set[str], manifest: Manifest,
-              units: dict[str, dict]) -> Written:
+              units: dict[str, dict], journal: Journal | None = None) -> Written:
     """Make ``target`` hold ``files`` plus the ``kept`` files (unchanged units, already checked intact),
     writing only files whose bytes changed and removing files nobody makes any more; then record it all
-    in ``manifest`` with the ``units`` (name → {"key", "files"}) of this generation."""
+    in ``manifest`` with the ``units`` (name → {"key", "files"}) of this generation. Every file written or
+    removed (the manifest too) goes through ``journal``, when given, first."""
     report = Written()
     records: dict[str, list] = {rel: manifest.files[rel] for rel in kept}
     for rel in sorted(files):
@@ -137,6 +188,8 @@ def sync_tree(target: Path, files: dict[str, str | bytes | CacheFile], kept: set
         if st is not None and _same_bytes(dest, content, st.st_size):
             report.unchanged += 1
         else:
+            if journal:
+                journal.keep(dest)
             _write(dest, content)
             st = dest.stat()
             report.written.append(rel)
@@ -147,11 +200,15 @@ def sync_tree(target: Path, files: dict[str, str | bytes | CacheFile], kept: set
         for name in names:
             rel = name if prefix == "." else f"{prefix}/{name}"
             if rel not in records:
+                if journal:
+                    journal.keep(base / name)
                 (base / name).unlink()
                 report.removed.append(rel)
         if base != target and not any(base.iterdir()):
             base.rmdir()
     manifest.files, manifest.units = records, units
+    if journal:
+        journal.keep(manifest.path)
     manifest.save()
     return report
 

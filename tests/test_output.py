@@ -181,18 +181,23 @@ def test_a_failure_while_printing_the_handouts_leaves_the_previous_site(built_mi
     assert not leftovers(built_minimal)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "README: 'if mkdocs build --strict fails, the previous build/docs/ and site/ stay as they were', but build() "
-    "writes build/docs before mkdocs runs and keeps it when mkdocs fails; fix in casegen/build.py: generate "
-    "into a staging tree and run mkdocs on it, or keep the previous build/docs aside and restore it on failure "
-    "(see the report)"))
 def test_a_failing_mkdocs_build_leaves_build_docs_untouched_too(built_minimal):
     before = output_of(built_minimal)
+    method = built_minimal.root / "docs/method.md"
+    text = method.read_text(encoding="utf-8")
     built_minimal.append("docs/method.md", "\n[broken](no-such-page.md)\n")
+    built_minimal.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
     with pytest.raises(BuildError, match="no-such-page"):
         build(built_minimal.root)
     after = output_of(built_minimal)
     assert {k for k in after if after[k] != before.get(k)} | (before.keys() - after.keys()) == set()
+    assert not leftovers(built_minimal) and not (built_minimal.root / "build/.journal").exists()
+    # put back as it was, inodes and all: with the data as before, the next generation writes nothing
+    method.write_text(text, encoding="utf-8")
+    built_minimal.replace("data/cases/east-west/figures.csv", "workers_poor,7123,人", "workers_poor,7000,人")
+    timings: dict = {}
+    build(built_minimal.root, timings=timings)
+    assert timings["files_written"] == 0 and timings["handouts_printed"] == 0
 
 
 # --- links ----------------------------------------------------------------------------------------------
