@@ -85,6 +85,8 @@ def synthesize(dest: Path, n: int) -> Path:
     """A project of ``n`` stories cloned from the real ones, committed to a git repository of its own."""
     import yaml
 
+    from .build import copy_site_files
+
     data = ROOT / "data"
     out = dest / "data"
     out.mkdir(parents=True)
@@ -92,8 +94,7 @@ def synthesize(dest: Path, n: int) -> Path:
         if path.is_file():
             shutil.copy(path, out / path.name)
     shutil.copytree(data / "schema", out / "schema")
-    shutil.copytree(ROOT / "docs", dest / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_site_files(ROOT, dest)
     rates = {m["id"] for m in yaml.safe_load((data / "metrics.yaml").read_text(encoding="utf-8"))["metrics"]
              if m["kind"] == "rate"}
     real = [("cases", p.name) for p in sorted((data / "cases").iterdir()) if p.is_dir()] + \
@@ -391,11 +392,11 @@ def bench_size(n: int, plan: dict, workdir: Path, log) -> dict:
 def bench_real(workdir: Path, log) -> dict:
     """The real library, once, with PDF handouts when Chromium is there: what printing costs."""
     from . import handout
+    from .build import copy_site_files
 
     root = workdir / "real"
-    for name in ("data", "docs"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "data", root / "data")
+    copy_site_files(ROOT, root)
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "real library")

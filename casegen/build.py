@@ -44,6 +44,20 @@ def _phase(timings: dict | None, name: str):
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
 
+# What MkDocs builds the site from besides the generated pages: a copy of a project needs all of them.
+SITE_FILES = ("docs", "overrides", "mkdocs.yml")
+
+
+def copy_site_files(source: Path, dest: Path) -> None:
+    """Copy the hand-written pages, the theme overrides and mkdocs.yml of ``source`` into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SITE_FILES:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name)
+        else:
+            shutil.copy(source / name, dest / name)
+
+
 def static_docs(root: Path) -> dict[str, bytes]:
     """Hand-written pages and assets under docs/, copied into the generated tree."""
     docs = root / "docs"
@@ -128,7 +142,7 @@ def run_mkdocs(root: Path, out: Path) -> None:
     # The end-of-life notice of Material is known (README, "MkDocs' future"); keep the output to what failed.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # Sitemap dates from the data, not the build day: mkdocs honours SOURCE_DATE_EPOCH.
-    changed = last_changed(root, ["data", "docs", "mkdocs.yml"])
+    changed = last_changed(root, ["data", *SITE_FILES])
     epoch = int(datetime.datetime.fromisoformat(changed).replace(tzinfo=datetime.timezone.utc).timestamp()) \
         if changed else 0
     env.setdefault("SOURCE_DATE_EPOCH", str(epoch))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from casegen.build import copy_site_files
 from casegen.load import load_library
 from casegen.problems import Problem
 from casegen.validate import check
@@ -53,8 +54,7 @@ def copy_project(dest: Path) -> Project:
     """The real project (data, docs, mkdocs.yml) copied so a test can change it freely."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "data", dest / "data")
-    shutil.copytree(ROOT / "docs", dest / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_site_files(ROOT, dest)
     return Project(dest)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casegen.build import BuildError, build
+from casegen.build import BuildError, build, copy_site_files
 from casegen.load import load_library
 from casegen.problems import DataError
 from casegen.text import number
@@ -93,8 +93,7 @@ def test_sources_page_counts_the_figures_citing_each_source(built):
 
 def minimal_site(tmp_path: Path) -> Project:
     shutil.copytree(MINIMAL, tmp_path / "p")
-    shutil.copytree(ROOT / "docs", tmp_path / "p" / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "p" / "mkdocs.yml")
+    copy_site_files(ROOT, tmp_path / "p")
     return Project(tmp_path / "p")
 
 

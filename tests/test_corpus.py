@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from casegen.build import copy_site_files
 from casegen.cli import main
 from casegen.load import load_library
 from casegen.validate import check
@@ -419,8 +420,7 @@ def test_hostile_text_builds_and_renders_inert(tmp_path, monkeypatch):
     from casegen.build import build
 
     root = project(tmp_path, "text-hostile-everywhere")
-    shutil.copytree(ROOT / "docs", root / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    copy_site_files(ROOT, root)
     monkeypatch.setenv("CASEGEN_NO_PDF", "1")  # the handouts print these pages; the pages are what is checked
     build(root)
     site = root / "site"

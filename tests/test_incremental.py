@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from casegen import render
-from casegen.build import build
+from casegen.build import build, copy_site_files
 from casegen.problems import DataError
 from conftest import MINIMAL, ROOT, Project
 
@@ -27,8 +27,7 @@ def no_pdf(monkeypatch):
 def two_cases(path: Path) -> Project:
     """The minimal library with a second case, so that one case can change while the other does not."""
     shutil.copytree(MINIMAL, path)
-    shutil.copytree(ROOT / "docs", path / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
+    copy_site_files(ROOT, path)
     project = Project(path)
     shutil.copytree(path / "data/cases/east-west", path / "data/cases/west-east")
     project.replace("data/cases/west-east/case.yaml", "title: {zh: 东西协作, en: East–West cooperation}",

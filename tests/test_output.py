@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from browser import casegen_command
-from casegen.build import BuildError, build
+from casegen.build import BuildError, build, copy_site_files
 from conftest import MINIMAL, ROOT, Project
 
 SITE_URL = "https://east-west-cases.example.org/"  # mkdocs.yml's default; links to it are links into the site
@@ -32,8 +32,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def minimal_site(dest: Path) -> Project:
     shutil.copytree(MINIMAL, dest)
-    shutil.copytree(ROOT / "docs", dest / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_site_files(ROOT, dest)
     return Project(dest)
 
 
