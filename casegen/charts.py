@@ -800,7 +800,9 @@ def _rects(rows: list[dict], **mark) -> dict:
 
 
 def _scale(dmax: float, x0: float, x1: float) -> Callable[[float], float]:
-    return lambda v: x0 + (x1 - x0) * (v / dmax if dmax else 0)
+    """Position of a value on a bar scale from 0 to ``dmax``, kept within the plot: bars start at 0, so a
+    negative value (a loss, a typo the validator lets through) gets no bar; its number is in the columns."""
+    return lambda v: x0 + (x1 - x0) * min(max(v / dmax, 0.0), 1.0) if dmax > 0 else x0
 
 
 def _find(figs: list[Figure], **kw) -> Figure | None:
@@ -849,7 +851,7 @@ def targets(ctx: _Ctx) -> Chart | None:
         figs = [f for m in ms for r in rows_by_metric[m] for f in r[1:] if f]
         unit_id = max({f.unit for f in figs}, key=[f.unit for f in figs].count)
         unit_ids.append(unit_id)
-        dmax = max(float(ctx.in_unit(f, unit_id)) for f in figs) * 1.04
+        dmax = max(0.0, *(float(ctx.in_unit(f, unit_id)) for f in figs)) * 1.04
         sx = _scale(dmax, plot_x0, plot_x1)
         texts_b, texts_n, texts_m, rects, ticks = [], [], [], [], []
         y = 0.0

@@ -352,11 +352,6 @@ def test_any_figure_table_is_reported_or_rendered(scratch, tmp_path_factory):
     assert sum(1 for n in rendered if n >= 3) >= 5, rendered
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
-    "charts.targets scales bars on the largest value and draws them from 0 to each value unclipped: a negative "
-    "actual beside a target of 0.000000001 gives an SVG 131,011,538,462,035 px wide, and vl-convert's PNG "
-    "conversion panics (RuntimeError). Found by the property above in a longer random run; fix in charts.py "
-    "(clip bar ends and ticks to the plot, see the report)"))
 def test_a_negative_actual_beside_a_tiny_target_renders(scratch, tmp_path):
     rows = [dict(zip(FIGURE_COLUMNS, r.split(","))) for r in (
         "funds,0.000000001,万元,,,1990,west-prov,target,group-a,src,para 1,,,,,",
