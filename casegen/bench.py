@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -200,19 +201,19 @@ def _sample_charts(share: float, timings: dict) -> None:
     render = charts.render_jobs
 
     def sampled(jobs: list[tuple], workers: int | None = None) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from . import fonts
 
         workers = workers or os.cpu_count() or 1
         count = max(4 * workers, round(len(jobs) * share))
         if len(jobs) <= count:
             return render(jobs, workers)
         chosen = [jobs[int(i * len(jobs) / count)] for i in range(count)]
-        # as charts.render_jobs does, but timing apart the start of the pool (spawning, imports, vl-convert's
-        # first chart: once per build) and the charts after it (per chart: what is multiplied)
+        # as charts.render_jobs does, but timing apart the start of the pool (cutting the font down to all the
+        # jobs' characters, spawning, imports, vl-convert's first chart: once per build) and the charts after
+        # it (per chart: what is multiplied)
         start = time.perf_counter()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=charts._init_worker, initargs=(str(charts.CACHE),)) as pool:
+        conf = fonts.subset_config(fonts.characters(job[1] for job in jobs), charts.CACHE)
+        with charts._pool(workers, conf) as pool:
             list(pool.map(charts._run_job, chosen[:workers], chunksize=1))
             started = time.perf_counter() - start
             list(pool.map(charts._run_job, chosen[workers:], chunksize=1))
@@ -281,8 +282,10 @@ def site_stats(root: Path, charts_real: bool = True) -> dict:
         if not re.match(r"(en/)?(cases|practices)/[^/]+/index\.html$", rel):
             continue
         html = page.read_text(encoding="utf-8")
-        charts = sum((page.parent / src).stat().st_size for src in set(_IMG.findall(html))) if charts_real else 0
-        payloads.append((page.stat().st_size + charts, page.stat().st_size, rel))
+        files = [page] + ([page.parent / src for src in sorted(set(_IMG.findall(html)))] if charts_real else [])
+        # as sent by a server that compresses (GitHub Pages does): gzip at its usual level
+        sent = sum(len(gzip.compress(f.read_bytes(), 6, mtime=0)) for f in files)
+        payloads.append((sum(f.stat().st_size for f in files), page.stat().st_size, rel, sent))
     payloads.sort()
     index = site / "search" / "search_index.json"
     heavy = {}
@@ -302,6 +305,7 @@ def site_stats(root: Path, charts_real: bool = True) -> dict:
         "case_page_bytes_max": payloads[-1][0] if payloads else 0,
         "case_page_max": payloads[-1][2] if payloads else "",
         "case_page_html_bytes_max": max((p[1] for p in payloads), default=0),
+        "case_page_gzip_bytes_max": max((p[3] for p in payloads), default=0),
         "cases_over_target": sum(1 for p in payloads if p[0] > TARGET_PAGE_BYTES),
         "index_page_bytes": heavy,
     }
@@ -458,6 +462,8 @@ def table(results: dict) -> str:
         ("case page + its charts, kB: largest",
          lambda r: _kb(r["case_page_bytes_max"]) if r["charts_real"] else "n/a"),
         ("case page HTML, kB: largest", lambda r: _kb(r["case_page_html_bytes_max"])),
+        ("case page + its charts gzipped, kB: largest",
+         lambda r: _kb(r["case_page_gzip_bytes_max"]) if r["charts_real"] else "n/a"),
         ("case pages over 150 kB",
          lambda r: f"{r['cases_over_target']}/{r['case_pages']}" if r["charts_real"] else "n/a"),
         ("search index, kB", lambda r: _kb(r["search_index_bytes"])),
@@ -517,7 +523,8 @@ def targets(results: dict) -> list[dict]:
         add("a case page's own payload ≤ 150 kB", r["case_page_bytes_max"], TARGET_PAGE_BYTES,
             f"largest {_kb(r['case_page_bytes_max'])} kB ({r['case_page_max']}, HTML "
             f"{_kb(r['case_page_html_bytes_max'])} kB), median {_kb(r['case_page_bytes_median'])} kB; "
-            f"{r['cases_over_target']} of {r['case_pages']} pages over ({r['cases']:,} cases)")
+            f"{r['cases_over_target']} of {r['case_pages']} pages over ({r['cases']:,} cases); sent gzipped, "
+            f"the largest is {_kb(r['case_page_gzip_bytes_max'])} kB")
     return out
 
 
