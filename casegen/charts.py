@@ -305,6 +305,12 @@ def start_fonts(fontconfig: Path | None) -> None:
     if fontconfig is None:
         _FONTS = "system"
         return
+    chars = frozenset(json.loads(fontconfig.with_name("chars.json").read_text(encoding="utf-8")))
+    # vl-convert reads the font files on every glyph, for as long as this process lives: give it copies that
+    # live as long (the build cache may be cleaned meanwhile, by a test or by `make clean` during a preview)
+    from . import fonts
+
+    fontconfig = fonts.private_copy(fontconfig)
     saved = os.environ.get("FONTCONFIG_FILE")
     os.environ["FONTCONFIG_FILE"] = str(fontconfig)
     try:
@@ -314,7 +320,7 @@ def start_fonts(fontconfig: Path | None) -> None:
             del os.environ["FONTCONFIG_FILE"]
         else:
             os.environ["FONTCONFIG_FILE"] = saved
-    _FONTS = frozenset(json.loads(fontconfig.with_name("chars.json").read_text(encoding="utf-8")))
+    _FONTS = chars
 
 
 # A pool of one worker per core renders the charts when there is enough work to pay for starting it

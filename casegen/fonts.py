@@ -131,3 +131,18 @@ def _cut(collection: Path, chars: set[int], out: Path) -> bool:
     font.save(str(out))
     return True
 
+
+
+def private_copy(fontconfig: Path) -> Path:
+    """A copy of a cut-down font (its folder) that lives as long as this process, and its fontconfig file."""
+    import atexit
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="casegen-fonts-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for face in sorted(fontconfig.parent.glob("*.otf")):
+        shutil.copyfile(face, folder / face.name)
+    conf = folder / "fonts.conf"
+    conf.write_text(fontconfig.read_text(encoding="utf-8").replace(
+        f"<dir>{html.escape(str(fontconfig.parent))}</dir>", f"<dir>{html.escape(str(folder))}</dir>"), encoding="utf-8")
+    return conf

@@ -100,12 +100,21 @@ jobs = [tuple(j) for j in json.load(open(sys.argv[1]))]
 charts.render_jobs(jobs)  # little work: drawn in this process
 assert isinstance(charts._FONTS, frozenset), charts._FONTS
 assert "FONTCONFIG_FILE" not in os.environ  # MkDocs and Chromium, started later, see the system's fonts
-out = []
-for kind, text, want_png in jobs:
-    svg = charts.svg(json.loads(text)) if kind == "chart" else text
-    png = charts.png(svg) if want_png else b""
-    out.append([hashlib.sha256(svg.encode()).hexdigest(), hashlib.sha256(png).hexdigest()])
-print(json.dumps(out))
+def drawn():
+    out = []
+    for kind, text, want_png in jobs:
+        svg = charts.svg(json.loads(text)) if kind == "chart" else text
+        png = charts.png(svg) if want_png else b""
+        out.append([hashlib.sha256(svg.encode()).hexdigest(), hashlib.sha256(png).hexdigest()])
+    return out
+first = drawn()
+# the build cache goes (a test's folder, `make clean` during a preview): this process still draws the same
+import shutil
+shutil.rmtree(charts.CACHE)
+charts.CACHE = Path(sys.argv[2] + "-again")
+charts.render_jobs(jobs)
+assert drawn() == first
+print(json.dumps(first))
 """
 
 
