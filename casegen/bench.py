@@ -22,7 +22,8 @@ resident set of any one process of the step (the build, a chart worker or MkDocs
 rusage.
 
 A quarter of an hour on two cores does not hold everything at 1,000 cases, where rendering the charts
-alone takes over ten minutes (vl-convert maps the font file anew for every glyph it measures or draws).
+alone takes over two minutes, even with the cut-down font (casegen/fonts.py), and every step at that
+size costs another 100 s of MkDocs.
 So by default (see PLAN):
 
 * 10 cases: 3 repetitions of all four steps; 100 cases: 2;
@@ -32,7 +33,7 @@ So by default (see PLAN):
   built on it. Bare MkDocs is the MkDocs step of the warm build (the same command on the same
   Markdown); the edit regenerates only (``--no-site``) and its rebuild time adds that MkDocs step.
 
-``--full`` measures everything for real at every size (about 35 minutes on two cores).
+``--full`` measures everything for real at every size (about 13 minutes on two cores, estimated from a default run).
 """
 
 from __future__ import annotations
@@ -533,7 +534,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="library sizes, e.g. 10,100")
     parser.add_argument("--repeats", type=int, help="repetitions of every size (default: see PLAN)")
     parser.add_argument("--full", action="store_true",
-                        help="render every chart and run every step at every size (about 35 minutes)")
+                        help="render every chart and run every step at every size (about 13 minutes)")
     parser.add_argument("--no-real", action="store_true", help="skip the real library with PDF handouts")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--probe", help=argparse.SUPPRESS)
