@@ -58,7 +58,7 @@ def build(root: Path, no_site: bool) -> None:
         _report(err, "text")
         sys.exit(1)
     except BuildError as err:
-        click.echo(f"build failed: {err}\nThe previous site/ was left as it was.", err=True)
+        click.echo(f"build failed: {err}\nNothing was changed: build/docs/ and site/ are as they were.", err=True)
         sys.exit(1)
 
 
