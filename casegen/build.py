@@ -11,10 +11,7 @@ generation leaves build/docs as it was; site/ is built beside the old one and sw
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -153,48 +150,6 @@ def run_mkdocs(root: Path, out: Path) -> None:
         raise BuildError("mkdocs build --strict failed:\n" + "\n".join(relevant or output.splitlines()[-20:]))
 
 
-_LOCAL_REF = re.compile(r'(?:src|href)="([^"#?:]+)(?:[#?][^"]*)?"')
-
-
-def handout_key(site: Path, folder: str, changed: str | None, executable: str, base_url: str) -> str:
-    """What a handout is printed from: the page's HTML and every local file it references (stylesheets,
-    scripts, charts), the address it is printed at, the printing code, the Chromium binary and the date
-    stamped into the PDF."""
-    page = site / folder / "index.html"
-    html = page.read_bytes()
-    digest = hashlib.sha256(html)
-    for ref in sorted(set(_LOCAL_REF.findall(html.decode("utf-8")))):
-        target = (page.parent / ref).resolve()
-        if target.is_file() and target.is_relative_to(site.resolve()):
-            digest.update(ref.encode() + b"\0" + hashlib.sha256(target.read_bytes()).digest())
-    binary = Path(executable).resolve()
-    st = binary.stat()
-    digest.update(json.dumps([str(binary), st.st_size, st.st_mtime_ns, changed, base_url,
-                              hashlib.sha256(Path(handout.__file__).read_bytes()).hexdigest()]).encode())
-    return digest.hexdigest()
-
-
-def print_handouts(root: Path, site: Path, pages: list[tuple[str, str | None]], executable: str) -> int:
-    """Put each page's PDF handout in ``site``: from the cache when the page prints from the same bytes
-    as before, else printed by Chromium (then cached). Returns the number printed."""
-    cache = root / "build" / "cache" / "pdf"
-    base_url = site_url(root)
-    keys = {folder: handout_key(site, folder, changed, executable, base_url) for folder, changed in pages}
-    todo = [(folder, changed) for folder, changed in pages if not (cache / keys[folder]).is_file()]
-    if todo:
-        handout.print_handouts(site, todo, executable, base_url)
-        cache.mkdir(parents=True, exist_ok=True)
-        for folder, _ in todo:
-            tmp = cache / f"{keys[folder]}.{os.getpid()}.tmp"
-            shutil.copyfile(site / folder / handout.pdf_name(Path(folder).name), tmp)
-            os.replace(tmp, cache / keys[folder])
-    printed = {folder for folder, _ in todo}
-    for folder, _ in pages:
-        if folder not in printed:
-            shutil.copyfile(cache / keys[folder], site / folder / handout.pdf_name(Path(folder).name))
-    return len(todo)
-
-
 def search_dictionary(lib) -> str:
     """jieba's user dictionary: the editors' terms plus every region and mechanism name.
 
@@ -264,7 +219,8 @@ def build(root: Path, site: bool = True, timings: dict | None = None) -> None:
             pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
                      for slug in lib.cases for prefix in ("", "en/")]
             with _phase(timings, "handouts"):
-                printed = print_handouts(root, staging, pages, executable)
+                printed = handout.print_cached(root / "build" / "cache" / "pdf", staging, pages, executable,
+                                               site_url(root))
             if timings is not None:
                 timings["handouts_printed"] = printed
         else:

@@ -14,6 +14,7 @@ lost. Without Noto Sans CJK or fontTools, charts render with the system's fonts 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -31,6 +32,7 @@ EXTRA = [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2000, 0x2070), 0x2212
 SEARCH_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 
 
+@functools.cache  # looked up once a process: a preview renders again and again
 def system_faces() -> dict[str, Path] | None:
     """The files of Noto Sans CJK Regular and Bold (Debian's fonts-noto-cjk), or None."""
     found: dict[str, Path] = {}
@@ -46,10 +48,10 @@ def system_faces() -> dict[str, Path] | None:
 
 def characters(texts: Iterable[str]) -> set[int]:
     """The code points of what the charts will show (chart specs, or SVG text with its entities)."""
-    chars: set[int] = set()
+    seen: set[str] = set()
     for text in texts:
-        chars.update(map(ord, html.unescape(text)))
-    return {c for c in chars if c >= 0x20}
+        seen.update(html.unescape(text) if "&" in text else text)
+    return {ord(c) for c in seen if c >= " "}
 
 
 def _base(faces: dict[str, Path]) -> str:

@@ -7,6 +7,7 @@ the date the case's data last changed, so the same data gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import os
@@ -93,6 +94,47 @@ def _print(site: Path, pages: list[tuple[str, str | None]], executable: str, bas
                 (site / folder / pdf_name(Path(folder).name)).write_bytes(_pin_dates(pdf, changed))
         finally:
             browser.close()
+
+
+_LOCAL_REF = re.compile(r'(?:src|href)="([^"#?:]+)(?:[#?][^"]*)?"')
+
+
+def handout_key(site: Path, folder: str, changed: str | None, executable: str, base_url: str) -> str:
+    """What a handout is printed from: the page's HTML and every local file it references (stylesheets,
+    scripts, charts), the address it is printed at, the printing code, the Chromium binary and the date
+    stamped into the PDF."""
+    page = site / folder / "index.html"
+    html = page.read_bytes()
+    digest = hashlib.sha256(html)
+    for ref in sorted(set(_LOCAL_REF.findall(html.decode("utf-8")))):
+        target = (page.parent / ref).resolve()
+        if target.is_file() and target.is_relative_to(site.resolve()):
+            digest.update(ref.encode() + b"\0" + hashlib.sha256(target.read_bytes()).digest())
+    binary = Path(executable).resolve()
+    st = binary.stat()
+    digest.update(json.dumps([str(binary), st.st_size, st.st_mtime_ns, changed, base_url,
+                              hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]).encode())
+    return digest.hexdigest()
+
+
+def print_cached(cache: Path, site: Path, pages: list[tuple[str, str | None]], executable: str,
+                 base_url: str) -> int:
+    """Put each page's PDF handout in ``site``: from ``cache`` when the page prints from the same bytes
+    as before, else printed by Chromium (then cached). Returns the number printed."""
+    keys = {folder: handout_key(site, folder, changed, executable, base_url) for folder, changed in pages}
+    todo = [(folder, changed) for folder, changed in pages if not (cache / keys[folder]).is_file()]
+    if todo:
+        print_handouts(site, todo, executable, base_url)
+        cache.mkdir(parents=True, exist_ok=True)
+        for folder, _ in todo:
+            tmp = cache / f"{keys[folder]}.{os.getpid()}.tmp"
+            shutil.copyfile(site / folder / pdf_name(Path(folder).name), tmp)
+            os.replace(tmp, cache / keys[folder])
+    printed = {folder for folder, _ in todo}
+    for folder, _ in pages:
+        if folder not in printed:
+            shutil.copyfile(cache / keys[folder], site / folder / pdf_name(Path(folder).name))
+    return len(todo)
 
 
 if __name__ == "__main__":
