@@ -103,6 +103,19 @@ def test_the_real_site_says_nothing_of_where_or_when_it_was_built(built_site):
     assert not named, named[:10]
 
 
+def test_no_markdown_escape_is_left_in_the_text_of_a_page(built_site):
+    """Editor text is escaped for Markdown on its way in; inside raw HTML Markdown does not run, and a
+    backslash would be shown (and printed in the handout) as it is."""
+    site = built_site.root / "site"
+    left = {}
+    for page in sorted(site.rglob("index.html")):
+        text = re.sub(r"<(script|style|pre)\b.*?</\1>|<[^>]+>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+        found = re.findall(r"\S*\\[-.()\[\]*_#+!`{}<>|]\S*", html.unescape(text))
+        if found:
+            left[page.relative_to(site).as_posix()] = found[:3]
+    assert not left, left
+
+
 def test_citations_and_handouts_give_the_date_the_data_last_changed(twice):
     site = twice[0].root / "site"
     zh, en = (html.unescape(re.sub(r"<[^>]+>", "", (site / rel).read_text(encoding="utf-8")))
