@@ -1,32 +1,36 @@
-# Two commands a newcomer needs: `make site` and `make test`.
+# Two commands a newcomer needs: `make site` and `make test`. Each installs what it needs first: the
+# Debian packages (Chromium, a CJK font) when missing, then the pinned Python packages in .venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve bench validate clean install
+.PHONY: site test serve bench validate clean install system
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+system:  ## Debian packages: chromium, fonts-noto-cjk (quiet when present)
+	@$(PYTHON) tools/system_packages.py
 
-site: $(STAMP)  ## validate the data, generate pages, build the site into site/
+install: system $(STAMP)
+
+site: system $(STAMP)  ## validate the data, generate pages, build the site into site/
 	$(BIN)/casegen build
 
 validate: $(STAMP)
 	$(BIN)/casegen validate
 
-test: $(STAMP)  ## the whole suite
+test: system $(STAMP)  ## the whole suite
 	$(BIN)/pytest -q
 
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
 	$(BIN)/casegen serve
 
-bench: $(STAMP)  ## benchmarks (prints a table, writes bench/results/latest.json)
+bench: system $(STAMP)  ## benchmarks (prints a table, writes bench/results/latest.json)
 	$(BIN)/python -m casegen.bench
 
 clean:
