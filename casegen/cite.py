@@ -7,27 +7,11 @@ commit gives the same text), never the build date.
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 PUBLISHER = {"zh": "东西部扶贫劳务协作案例库", "en": "East–West Labour Cooperation Case Library"}
-DEFAULT_SITE_URL = "https://east-west-cases.example.org/"
-
-
-def site_url(root: Path) -> str:
-    """The published address: SITE_URL if set, else the default written in mkdocs.yml."""
-    if os.environ.get("SITE_URL"):
-        url = os.environ["SITE_URL"]
-    else:
-        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-        match = re.search(r'site_url: !ENV \[SITE_URL, "([^"]+)"\]', text)
-        url = match.group(1) if match else DEFAULT_SITE_URL
-    return url if url.endswith("/") else url + "/"
-
-
 def last_changed(root: Path, paths: list[str]) -> str | None:
     """The commit date (YYYY-MM-DD) of the last change to ``paths``, or None outside git."""
     try:
@@ -92,23 +76,30 @@ def bib_escape(value: str) -> str:
     return "".join(specials.get(ch, ch) for ch in value)
 
 
-def cite(slug: str, title: str, lang: str, url: str, changed: str | None) -> Citation:
-    """The four citation formats of one case page in one language."""
+def cite(slug: str, title: str, lang: str, url: str | None, changed: str | None) -> Citation:
+    """The four citation formats of one case page in one language; without a known ``url``, none names an
+    address (a made-up one would send readers nowhere)."""
     publisher = PUBLISHER[lang]
     year, month, day = (changed.split("-") if changed else ("n.d.", "", ""))
     if lang == "zh":
-        gbt = f"{publisher}. {title}[EB/OL]. ({changed or '日期不详'})[引用日期]. {url}."
+        gbt = f"{publisher}. {title}[EB/OL]. ({changed or '日期不详'})[引用日期]."
     else:
-        gbt = f"{publisher}. {title}[EB/OL]. ({changed or 'n.d.'})[cited date]. {url}."
+        gbt = f"{publisher}. {title}[EB/OL]. ({changed or 'n.d.'})[cited date]."
+    if url:
+        gbt += f" {url}."
     date_apa = f"{year}, {_MONTHS[int(month) - 1]} {int(day)}" if changed else "n.d."
-    apa = f"{publisher}. ({date_apa}). {title}. {url}"
-    bib_fields = [f"  title = {{{bib_escape(title)}}}", f"  author = {{{{{publisher}}}}}", f"  howpublished = {{\\url{{{url}}}}}",
-                  f"  url = {{{url}}}", f"  language = {{{'chinese' if lang == 'zh' else 'english'}}}"]
+    apa = f"{publisher}. ({date_apa}). {title}." + (f" {url}" if url else "")
+    bib_fields = [f"  title = {{{bib_escape(title)}}}", f"  author = {{{{{publisher}}}}}"]
+    if url:
+        bib_fields += [f"  howpublished = {{\\url{{{url}}}}}", f"  url = {{{url}}}"]
+    bib_fields.append(f"  language = {{{'chinese' if lang == 'zh' else 'english'}}}")
     if changed:
         bib_fields += [f"  year = {{{year}}}", f"  month = {{{int(month)}}}", f"  note = {{Data last changed {changed}}}"]
     bibtex = f"@misc{{ewlc-{slug}-{lang},\n" + ",\n".join(bib_fields) + "\n}"
     item = {"id": f"ewlc-{slug}-{lang}", "type": "webpage", "title": title, "author": [{"literal": publisher}],
-            "container-title": publisher, "URL": url, "language": "zh-CN" if lang == "zh" else "en"}
+            "container-title": publisher, "language": "zh-CN" if lang == "zh" else "en"}
+    if url:
+        item["URL"] = url
     if changed:
         item["issued"] = {"date-parts": [[int(year), int(month), int(day)]]}
     csl = json.dumps([item], ensure_ascii=False, indent=2) + "\n"

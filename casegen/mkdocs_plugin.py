@@ -18,7 +18,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 from .build import generate_docs
 from .problems import DataError
@@ -36,6 +36,13 @@ class CasegenPlugin(BasePlugin):
         except DataError as err:
             print("\n".join(str(p) for p in err.problems))
             print(f"{len(err.problems)} problem(s) in data/; the preview shows the last good version.")
+
+    @event_priority(-100)  # after mkdocs-static-i18n has built the other language and its sitemap
+    def on_post_build(self, config, **kwargs) -> None:
+        # A sitemap lists absolute addresses; without the site's address it would list "None/…".
+        if not config.site_url:
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                (Path(config.site_dir) / name).unlink(missing_ok=True)
 
 
 def dedupe_search_entries(prefixes: tuple[str, ...], entries: list[dict]) -> None:

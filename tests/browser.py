@@ -47,9 +47,12 @@ def casegen_command() -> list[str]:
 def built_site(tmp_path_factory) -> Project:
     """The real project copied to a temporary folder and built with ``casegen --root <copy> build``."""
     project = copy_project(tmp_path_factory.mktemp("browser") / "project")
+    # As a newcomer builds it: no SITE_URL, no git remote, so the site's address is unknown.
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
     result = subprocess.run([*casegen_command(), "--root", str(project.root), "build"],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr + result.stdout
+    project.build_output = result.stderr + result.stdout
     assert (project.root / "site" / "index.html").exists()
     return project
 

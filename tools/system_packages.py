@@ -40,7 +40,14 @@ def system_root() -> Path:
 def missing(root: Path | None = None) -> list[str]:
     """The Debian packages of NEEDS whose files are not under ``root``."""
     root = root or system_root()
-    return [name for name, (_, files) in NEEDS.items() if not any((root / f).exists() for f in files)]
+    return [name for name, (_, files) in NEEDS.items() if not any(_exists(root / f) for f in files)]
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # unreadable counts as missing: it cannot be used either
+        return False
 
 
 def install_command(packages: list[str]) -> list[str]:
