@@ -1,5 +1,10 @@
 """Data downloads: each case's figures as CSV and JSON, and the whole library as a Frictionless
-data package (datapackage.json with a table schema per CSV). Deterministic text, LF line ends."""
+data package (datapackage.json with a table schema per CSV). Deterministic text, LF line ends.
+
+CSV files are opened in spreadsheets, which run a cell that begins with =, +, - or @ as a formula
+(=HYPERLINK(...) in a note would be a live link, worse a command). Every text cell of every CSV that begins
+with one of those, a tab or a carriage return gets a leading ' (as OWASP recommends against CSV injection);
+number columns (a figure's value, -592.4) are left as they are, and the JSON downloads keep the text as typed."""
 
 from __future__ import annotations
 
@@ -27,11 +32,32 @@ _DESCRIPTIONS = {
 }
 
 
-def _csv(header: list[str], rows: list[list]) -> str:
+# What a spreadsheet reads as the start of a formula (or of a cell it trims and then reads as one).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Columns that hold numbers: written as they are (a quote would turn -592.4 into text).
+NUMBER_COLUMNS = frozenset({"value"})
+
+
+SPREADSHEET_NOTE = ("In the CSV files, a text cell that begins with =, +, - or @ (or a tab or a carriage return) carries "
+                    "a leading ' so that spreadsheets show it as text instead of running it as a formula; remove it to "
+                    "get the text as typed (the JSON downloads have it). Number columns are never changed.")
+
+
+def spreadsheet_text(value) -> str:
+    """A text cell that no spreadsheet runs: a leading ' before text that begins like a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv(header: list[str], rows: list[list], numbers: frozenset[str] = NUMBER_COLUMNS) -> str:
+    """A CSV file whose text cells are neutralised for spreadsheets (see spreadsheet_text); the header and the
+    cells of ``numbers`` columns are written as they are."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    is_number = [name in numbers for name in header]
+    writer.writerows([cell if number else spreadsheet_text(cell) for cell, number in zip(row, is_number)]
+                     for row in rows)
     return out.getvalue()
 
 
@@ -111,6 +137,6 @@ def data_package(lib: Library) -> dict[str, str]:
                          "encoding": "utf-8"})
     package = {"profile": "tabular-data-package", "name": "east-west-labour-cooperation-cases",
                "title": "East–West labour cooperation case library (东西部扶贫劳务协作案例库)",
-               "licenses": [LICENSE], "resources": resources}
+               "description": SPREADSHEET_NOTE, "licenses": [LICENSE], "resources": resources}
     files["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     return files

@@ -10,8 +10,9 @@ import pytest
 from frictionless import Package
 
 from casegen.cite import bib_escape, cite
-from casegen.downloads import case_csv, case_json, data_package
-from casegen.validate import validate
+from casegen.downloads import NUMBER_COLUMNS, case_csv, case_json, data_package, spreadsheet_text
+from casegen.load import load_library
+from casegen.validate import check, validate
 from conftest import ROOT
 
 
@@ -59,3 +60,89 @@ def test_bibtex_escapes_what_tex_would_interpret():
     assert bib_escape("50% & {x}") == r"50\% \& \{x\}"
     c = cite("s", "A_b #1 & {c}", "en", "https://x.org/", None)
     assert r"title = {A\_b \#1 \& \{c\}}" in c.bibtex
+
+
+# --- spreadsheet formulas stay text ------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-cmd", "@SUM(A1)"]
+
+
+@pytest.fixture
+def formula_lib(minimal):
+    """The minimal library with text that a spreadsheet would run, in notes, locators, flags, titles and names,
+    and a negative figure."""
+    rows = [["funds", "-592.4", "万元", "", "2019", "2019", "west-prov", "actual", "", "src", FORMULAS[0],
+             FORMULAS[1], FORMULAS[2], "ambiguous", FORMULAS[3], FORMULAS[0]],
+            ["funds", "12", "万元", "", "2017", "2017", "west-prov", "actual", "", "src", "@A1",
+             "-1+1", "+x", "", "", ""]]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    minimal.append("data/cases/east-west/figures.csv", out.getvalue())
+    minimal.replace("data/sources.yaml", "title: {zh: 来源, en: A source}",
+                    "title: {zh: '=HYPERLINK(\"http://x\",\"y\")', en: '+1'}")
+    minimal.replace("data/sources.yaml", "author_en: Author", "author_en: '@SUM(A1)'")
+    minimal.replace("data/sources.yaml", "publisher_en: Publisher", "publisher_en: '-cmd'")
+    minimal.replace("data/metrics.yaml", "zh: 资金, en: Funds, unit", "zh: '=1+1', en: '-cmd', unit")
+    minimal.replace("data/regions.yaml", "zh: 西省, en: West Province", "zh: 西省, en: '@SUM(A1)'")
+    lib, problems = load_library(minimal.data)
+    assert not problems + check(lib), problems + check(lib)
+    return lib
+
+
+def every_csv(lib) -> dict[str, str]:
+    files = {name: content for name, content in data_package(lib).items() if name.endswith(".csv")}
+    files.update({f"{slug}.csv": case_csv(lib, slug) for slug in lib.stories()})
+    return files
+
+
+def test_no_csv_cell_starts_a_spreadsheet_formula(formula_lib):
+    files = every_csv(formula_lib)
+    assert {"figures.csv", "sources.csv", "metrics.csv", "regions.csv", "east-west.csv"} <= set(files)
+    quoted = set()
+    for name, content in files.items():
+        header, *rows = csv.reader(io.StringIO(content))
+        for row in rows:
+            for column, cell in zip(header, row):
+                if column in NUMBER_COLUMNS:
+                    continue
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, column, cell)
+                if cell.startswith("'"):
+                    quoted.add(cell[1:])
+    assert set(FORMULAS) | {"=1+1", "@A1", "-1+1", "+x"} <= quoted, quoted
+
+
+def test_text_that_starts_like_a_formula_gets_a_quote():
+    for text in [*FORMULAS, "\tx", "\rx", "=", "-"]:
+        assert spreadsheet_text(text) == "'" + text
+    for text in ["", "x=1", "1-2", "'quoted", " =x", "2019-06", "\u2212592.4", "中文"]:
+        assert spreadsheet_text(text) == text
+
+
+def test_numbers_stay_numbers_in_the_csv(formula_lib):
+    for name in ("figures.csv", "east-west.csv"):
+        rows = list(csv.DictReader(io.StringIO(every_csv(formula_lib)[name])))
+        values = [r["value"] for r in rows]
+        assert "-592.4" in values and not [v for v in values if v.startswith("'")], (name, values)
+        negative = next(r for r in rows if r["value"] == "-592.4")
+        assert negative["locator"] == "'" + FORMULAS[0] and negative["note_en"] == "'-cmd"
+
+
+def test_the_json_keeps_the_text_as_typed(formula_lib):
+    doc = json.loads(case_json(formula_lib, "east-west"))
+    negative = next(f for f in doc["figures"] if f["value"] == -592.4)
+    assert (negative["locator"], negative["note_zh"], negative["note_en"], negative["flag_zh"]) == \
+        (FORMULAS[0], "+1", "-cmd", "@SUM(A1)")
+    assert negative["metric_en"] == "-cmd"
+    assert doc["sources"][0]["title"] == {"zh": FORMULAS[0], "en": "+1"}
+    assert doc["sources"][0]["author_en"] == "@SUM(A1)"
+
+
+def test_the_neutralised_data_package_still_validates(formula_lib, tmp_path):
+    for name, content in data_package(formula_lib).items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    report = Package(str(tmp_path / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert "leading '" in package["description"]
+    figures = Package(str(tmp_path / "datapackage.json")).get_resource("figures").read_rows()
+    assert -592.4 in [float(r["value"]) for r in figures]
