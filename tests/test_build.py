@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import unicodedata
@@ -18,12 +19,20 @@ from conftest import MINIMAL, ROOT, Project, copy_project
 
 SLUGS = ["shandong-chongqing", "jiangsu-shaanxi", "zhejiang-sichuan", "longyou-xuyong", "xiaoshan-congjiang",
          "dongguan-zhaotong", "yang-county"]
+PUBLISHED = "https://cases.east-west-library.cn/"  # the address the `built` site is published at (SITE_URL)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Project:
     project = copy_project(tmp_path_factory.mktemp("real") / "project")
-    build(project.root)
+    saved = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = PUBLISHED
+    try:
+        build(project.root)
+    finally:
+        os.environ.pop("SITE_URL")
+        if saved is not None:
+            os.environ["SITE_URL"] = saved
     return project
 
 
@@ -211,7 +220,7 @@ def test_each_case_page_has_a_citation_box_and_its_downloads(built):
         for prefix in ("", "en/"):
             text = text_of(built, f"{prefix}cases/{slug}/index.html")
             assert "GB/T 7714-2015" in text and "[EB/OL]" in text and "@misc{ewlc-" in text
-            assert f"https://east-west-cases.example.org/{prefix}cases/{slug}/" in text
+            assert f"{PUBLISHED}{prefix}cases/{slug}/" in text
             folder = built.root / "site" / prefix / "cases" / slug / "downloads"
             for name in (f"{slug}.csv", f"{slug}.json", f"{slug}.bib", f"{slug}.csl.json"):
                 assert (folder / name).stat().st_size > 0, (prefix, name)

@@ -23,7 +23,9 @@ from browser import casegen_command
 from casegen.build import BuildError, build, copy_site_files
 from conftest import MINIMAL, ROOT, Project
 
-SITE_URL = "https://east-west-cases.example.org/"  # mkdocs.yml's default; links to it are links into the site
+# The `twice` builds' address, from their git remote (no SITE_URL): links to it are links into the site.
+REMOTE = "https://github.com/East-West-Library/east-west-cases.git"
+SITE_URL = "https://east-west-library.github.io/east-west-cases/"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -44,7 +46,8 @@ def dated_copy(dest: Path) -> Project:
     env = {**os.environ, "GIT_AUTHOR_DATE": "2024-05-06T12:00:00+00:00", "GIT_COMMITTER_DATE": "2024-05-06T12:00:00+00:00",
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.org"}
-    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "data"]):
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "data"],
+                ["git", "remote", "add", "origin", REMOTE]):
         subprocess.run(cmd, cwd=project.root, env=env, check=True, capture_output=True)
     return project
 
@@ -54,9 +57,10 @@ def twice(tmp_path_factory) -> tuple[Project, Project]:
     """The same data built twice, one build after the other, in two folders of different depth."""
     first = dated_copy(tmp_path_factory.mktemp("first") / "project")
     second = dated_copy(tmp_path_factory.mktemp("second") / "somewhere" / "else" / "project")
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
     for project in (first, second):
         result = subprocess.run([*casegen_command(), "--root", str(project.root), "build"], capture_output=True,
-                                text=True)
+                                text=True, env=env)
         assert result.returncode == 0, result.stderr + result.stdout
     return first, second
 
@@ -80,7 +84,7 @@ def test_pdf_handouts_are_identical_and_link_to_the_published_site(twice):
     local = {rel: [u for u in pdf_links(first[rel]) if u.startswith("file:")][:2] for rel in pdfs}
     assert not {rel: links for rel, links in local.items() if links}
     # the page's own links (its downloads, other cases) lead to the published site
-    published = [u for rel in pdfs for u in pdf_links(first[rel]) if u.startswith("https://east-west-cases.example.org/")]
+    published = [u for rel in pdfs for u in pdf_links(first[rel]) if u.startswith(SITE_URL)]
     assert any("/downloads/" in u for u in published), published[:5]
     assert all(first[rel] == second[rel] for rel in pdfs)
 
