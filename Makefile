@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 .PHONY: site test serve bench validate clean install system
 
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
-	touch $(STAMP)
+	@echo "setup: installing the pinned Python packages into $(VENV) (once, about two minutes)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt \
+		--config-settings editable_mode=compat -e '.[test]'
+	@touch $(STAMP)
 
 system:  ## Debian packages: chromium, fonts-noto-cjk (quiet when present)
 	@$(PYTHON) tools/system_packages.py
