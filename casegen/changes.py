@@ -25,8 +25,16 @@ class ChangeError(Exception):
 
 def library_at(root: Path, revision: str, into: Path) -> Library:
     """data/ as it was at ``revision``, loaded (problems ignored: old data may predate today's rules)."""
+    if revision.startswith("-") or not revision.strip():
+        # git would read it as an option (--output=… writes a file anywhere).
+        raise ChangeError(f"'{revision[:40]}' is not a revision: name a branch, tag or commit (e.g. main)")
     try:
-        archive = subprocess.run(["git", "archive", "--format=tar", revision, "data"], cwd=root,
+        commit = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--end-of-options",
+                                 f"{revision}^{{commit}}"], cwd=root, capture_output=True, text=True)
+        if commit.returncode != 0:
+            raise ChangeError(f"cannot read data/ at '{revision[:40]}': no such branch, tag or commit in this "
+                              f"repository (try `git fetch`, or name another one, e.g. main)")
+        archive = subprocess.run(["git", "archive", "--format=tar", commit.stdout.strip(), "--", "data"], cwd=root,
                                  capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""

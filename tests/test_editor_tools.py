@@ -72,6 +72,14 @@ def test_diff_of_an_unknown_revision_is_a_clear_error(repo):
     assert out.returncode == 1 and "cannot read data/ at 'no-such-branch'" in out.stderr
 
 
+@pytest.mark.parametrize("revision", ["--output=written-by-git", "-o", "--remote=file:///etc"])
+def test_diff_takes_no_git_option_for_a_revision(repo, revision):
+    # `git archive --output=<path> …` would write a file anywhere the build runs.
+    out = casegen(repo.root, "diff", "--", revision)
+    assert out.returncode == 1 and "is not a revision" in out.stderr
+    assert not (repo.root / "written-by-git").exists()
+
+
 # --- CSV encodings --------------------------------------------------------------------------------------
 
 def test_excel_csv_utf8_with_bom_and_crlf_is_read(minimal):
