@@ -12,13 +12,15 @@ into billions of values), deep nesting and unknown tags are reported with their 
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .problems import Problem
+from .problems import Problem, clip
 
 Loc = tuple[Any, ...]
 
@@ -31,6 +33,11 @@ MAX_DEPTH = 50
 # Characters no editor means to type: C0 controls except tab and line breaks, DEL and the C1 block.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CONTROL_HINT = "delete the character: it is invisible and usually comes from copying out of a PDF or Word"
+
+
+def dotted(loc: Loc) -> str:
+    """A location as a field name: keys joined by '.', each as a message may quote it (see ``clip``)."""
+    return ".".join(clip(part) if isinstance(part, str) else str(part) for part in loc)
 
 
 class YamlDoc:
@@ -49,9 +56,50 @@ class YamlDoc:
         return self.lines.get((), 1)
 
 
-def too_big(file: Path, shown_path: str, limit: int, problems: list[Problem]) -> bool:
+def _what(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def refusal(path: Path, root: Path | None = None) -> tuple[str, str] | None:
+    """(message, hint) when ``path`` must not be read, None when it is a regular file or folder (or is
+    missing: the caller says so). With ``root`` (resolved), a path whose real place (symbolic links followed)
+    is outside ``root`` is refused too: a link to /proc/self/environ or /etc/passwd would otherwise put
+    what it holds into messages and pages. Nothing is opened: only the file system's entries are looked at."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}", "check the file's permissions"
+    link = stat.S_ISLNK(mode)
+    target = path
+    if link or root is not None:
+        try:
+            target = path.resolve(strict=True)
+            mode = os.stat(target).st_mode
+        except FileNotFoundError:
+            return ("it is a symbolic link to something that does not exist",
+                    "replace the link by the file itself, or delete it")
+        except (OSError, RuntimeError):
+            return "it is a symbolic link that leads to itself (a loop)", "replace the link by the file itself"
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return (f"it is not a regular file but {_what(mode)}",
+                "replace it by a text file; casegen does not read devices, pipes or sockets")
+    if root is not None and not target.is_relative_to(root):
+        return ("it is a symbolic link to a place outside data/",
+                "copy the file into data/ instead of linking to it: casegen reads only files inside data/")
+    return None
+
+
+def too_big(file: Path, shown_path: str, limit: int, problems: list[Problem], size: int | None = None) -> bool:
     """Whether ``file`` is above ``limit`` bytes (reported as a problem), checked before reading it."""
-    size = file.stat().st_size
+    size = file.stat().st_size if size is None else size
     if size <= limit:
         return False
     problems.append(Problem(shown_path, 1, "(file)",
@@ -60,18 +108,31 @@ def too_big(file: Path, shown_path: str, limit: int, problems: list[Problem]) ->
     return True
 
 
-def read_bytes(file: Path, shown_path: str, problems: list[Problem]) -> bytes | None:
-    if file.exists() and not file.is_file():  # a folder, a device (/dev/zero would never end), a pipe
-        what = "a folder" if file.is_dir() else "not a regular file"
-        problems.append(Problem(shown_path, 1, "(file)", f"cannot read the file: it is {what}",
-                                "replace it by a text file", "file"))
+def read_bytes(file: Path, shown_path: str, problems: list[Problem], limit: int | None = None,
+               root: Path | None = None) -> bytes | None:
+    """The bytes of a regular file (inside ``root`` if given), at most ``limit`` of them; otherwise a problem.
+
+    The size is checked before reading and again while reading, as files under /proc say they are empty."""
+    refused = refusal(file, root)
+    if refused is None and file.exists() and not file.is_file():
+        refused = "it is a folder", "replace it by a text file"
+    if refused:
+        message, hint = refused
+        problems.append(Problem(shown_path, 1, "(file)", f"cannot read the file: {message}", hint, "file"))
         return None
     try:
-        return file.read_bytes()
+        if limit is not None and too_big(file, shown_path, limit, problems):
+            return None
+        with open(file, "rb") as f:
+            raw = f.read() if limit is None else f.read(limit + 1)
     except OSError as exc:
-        problems.append(Problem(shown_path, 1, "(file)", f"cannot read the file: {exc.strerror or exc}",
+        problems.append(Problem(shown_path, 1, "(file)", f"cannot read the file: {clip(exc.strerror or exc, 80)}",
                                 "replace it by a text file", "file"))
         return None
+    if limit is not None and len(raw) > limit:
+        too_big(file, shown_path, limit, problems, size=len(raw))
+        return None
+    return raw
 
 
 def decode(raw: bytes, shown_path: str, problems: list[Problem]) -> str | None:
@@ -126,7 +187,7 @@ _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _unsupported_tag(node: yaml.Node, problems: list, path: str) -> None:
-    problems.append(Problem(path, node.start_mark.line + 1, "(yaml)", f"unsupported YAML tag '{node.tag}'",
+    problems.append(Problem(path, node.start_mark.line + 1, "(yaml)", f"unsupported YAML tag '{clip(node.tag, 60)}'",
                             "remove the tag (the word starting with '!'); write plain text, numbers and dates", "yaml"))
 
 
@@ -147,7 +208,7 @@ def _key_text(key_node: yaml.Node, loc: Loc, problems: list, path: str) -> str |
     if isinstance(key_node, yaml.ScalarNode):
         return yaml.SafeLoader.construct_scalar(_LOADER, key_node)
     key = "[…]" if isinstance(key_node, yaml.SequenceNode) else "{…}"
-    problems.append(Problem(path, key_node.start_mark.line + 1, ".".join(map(str, loc + (key,))),
+    problems.append(Problem(path, key_node.start_mark.line + 1, dotted(loc + (key,)),
                             "a key must be plain text, not a list or mapping", "write 'name: value'", "yaml"))
     return None
 
@@ -163,8 +224,8 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict, problems: list, path: str
             if key is None:
                 continue
             if key in out:
-                problems.append(Problem(path, key_node.start_mark.line + 1, ".".join(map(str, loc + (key,))) or key,
-                                        f"duplicate key '{key}'", "remove one of the two entries; YAML keeps only the last", "yaml"))
+                problems.append(Problem(path, key_node.start_mark.line + 1, dotted(loc + (key,)) or "(key)",
+                                        f"duplicate key '{clip(key)}'", "remove one of the two entries; YAML keeps only the last", "yaml"))
             out[key] = _construct(value_node, loc + (key,), lines, problems, path)
             lines[loc + (key,)] = key_node.start_mark.line + 1
         return out
@@ -172,7 +233,7 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict, problems: list, path: str
         return [_construct(n, loc + (i,), lines, problems, path) for i, n in enumerate(node.value)]
     value = _scalar(node, problems, path)
     if isinstance(value, str) and (bad := CONTROL.search(value)):
-        problems.append(Problem(path, node.start_mark.line + 1, ".".join(map(str, loc)) or "(value)",
+        problems.append(Problem(path, node.start_mark.line + 1, dotted(loc) or "(value)",
                                 f"the text contains the control character U+{ord(bad.group()):04X}",
                                 CONTROL_HINT, "text"))
     return value
@@ -184,11 +245,10 @@ _LOADER = yaml.SafeLoader("")
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml(file: Path, shown_path: str, problems: list[Problem]) -> YamlDoc | None:
-    """Parse ``file``; on any problem with the file as a whole append it and return None."""
-    if too_big(file, shown_path, MAX_YAML_BYTES, problems):
-        return None
-    raw = read_bytes(file, shown_path, problems)
+def load_yaml(file: Path, shown_path: str, problems: list[Problem], root: Path | None = None) -> YamlDoc | None:
+    """Parse ``file``; on any problem with the file as a whole append it and return None. With ``root``, a
+    file whose real place is outside ``root`` is refused (see ``refusal``)."""
+    raw = read_bytes(file, shown_path, problems, MAX_YAML_BYTES, root)
     text = None if raw is None else decode(raw, shown_path, problems)
     if text is None:
         return None
@@ -201,7 +261,7 @@ def load_yaml(file: Path, shown_path: str, problems: list[Problem]) -> YamlDoc |
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        message = f"YAML syntax error: {exc.problem or exc}"
+        message = f"YAML syntax error: {clip(exc.problem or exc, 120)}"
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             # where the construct began, often where the fix is (an unclosed quote or bracket)
             message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
@@ -216,7 +276,8 @@ def load_yaml(file: Path, shown_path: str, problems: list[Problem]) -> YamlDoc |
                                 CONTROL_HINT, "text"))
         return None
     except (yaml.YAMLError, RecursionError) as exc:
-        problems.append(Problem(shown_path, 1, "(yaml)", f"YAML error: {exc}", "check the file's syntax", "yaml"))
+        problems.append(Problem(shown_path, 1, "(yaml)", f"YAML error: {clip(exc, 80)}", "check the file's syntax",
+                                "yaml"))
         return None
     if refused:
         line, message, hint = refused

@@ -1,8 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 
-from casegen.yamlio import load_yaml
+from casegen.yamlio import load_yaml, read_bytes
 
 
 def load(tmp_path: Path, text: str):
@@ -117,3 +118,65 @@ def test_a_folder_in_place_of_the_file_is_a_problem(tmp_path):
     problems = []
     assert load_yaml(tmp_path / "x.yaml", "data/x.yaml", problems) is None
     assert "folder" in problems[0].message
+
+
+# --- files that are not what they seem: refused without being read -------------------------------------
+
+def test_a_link_out_of_the_root_is_refused_and_its_content_not_shown(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "secret.yaml").write_text("password: hunter2-secret\n", encoding="utf-8")
+    (tmp_path / "data/x.yaml").symlink_to("../secret.yaml")
+    problems = []
+    assert load_yaml(tmp_path / "data/x.yaml", "data/x.yaml", problems, root=(tmp_path / "data").resolve()) is None
+    assert [(p.line, p.field) for p in problems] == [(1, "(file)")]
+    assert "outside data/" in problems[0].message and "hunter2" not in str(problems[0])
+
+
+def test_a_link_that_stays_inside_the_root_is_read(tmp_path):
+    (tmp_path / "data/shared").mkdir(parents=True)
+    (tmp_path / "data/shared/x.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "data/x.yaml").symlink_to("shared/x.yaml")
+    problems = []
+    doc = load_yaml(tmp_path / "data/x.yaml", "data/x.yaml", problems, root=(tmp_path / "data").resolve())
+    assert not problems and doc.data == {"a": 1}
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_it(tmp_path):
+    os.mkfifo(tmp_path / "x.yaml")
+    problems = []
+    assert load_yaml(tmp_path / "x.yaml", "data/x.yaml", problems) is None
+    assert "not a regular file but a named pipe" in problems[0].message
+
+
+@pytest.mark.parametrize("target, message", [("nowhere.yaml", "does not exist"), ("x.yaml", "loop")])
+def test_broken_links_are_problems(tmp_path, target, message):
+    (tmp_path / "x.yaml").symlink_to(target)
+    problems = []
+    assert load_yaml(tmp_path / "x.yaml", "data/x.yaml", problems) is None
+    assert message in problems[0].message
+
+
+def test_a_file_that_says_it_is_empty_is_read_no_further_than_the_limit():
+    # files under /proc report a size of 0: the limit holds while reading, not only from stat()
+    problems = []
+    assert read_bytes(Path("/proc/self/status"), "data/x.yaml", problems, limit=10) is None
+    assert "casegen reads files of at most" in problems[0].message
+
+
+# --- what messages quote -------------------------------------------------------------------------------
+
+def test_a_long_duplicate_key_is_quoted_short(tmp_path):
+    key = "k" * 500
+    doc, problems = load(tmp_path, f"{key}: 1\n{key}: 2\n")
+    assert len(problems) == 1 and len(problems[0].field) < 50 and len(problems[0].message) < 80
+    assert problems[0].field.endswith("…")
+
+
+def test_a_key_with_invisible_characters_is_shown_escaped(tmp_path):
+    doc, problems = load(tmp_path, 'a: 1\n"a\\u202eb": 1\n"a\\u202eb": 2\n')
+    assert [p.field for p in problems] == ["a\\u202eb"]
+
+
+def test_a_long_tag_is_quoted_short(tmp_path):
+    doc, problems = load(tmp_path, "a: !" + "t" * 3_000 + " x\n")
+    assert len(problems[0].message) < 120
