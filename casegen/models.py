@@ -11,11 +11,79 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+import unicodedata
+import urllib.parse
 
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator,
+                      model_validator)
+from pydantic_core import PydanticCustomError
+
+from .problems import clip
+
+# Whole-string patterns. pydantic matches them with Rust's regex, where $ is the very end of the text; Python
+# code must use re.fullmatch with them (re.match(SLUG, "a\n") would match: $ also matches before a final \n).
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 METRIC_ID = r"^[a-z][a-z0-9_]*$"
 DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"  # [0-9], not \d: no full-width digits
+
+# Length limits, in characters, by what a string is. Each is several times the longest of its kind in the
+# real library (in brackets), and low enough that nothing downstream can be driven into minutes of work or
+# gigabytes: jieba keeps every prefix of a search word (and of every region and mechanism name), charts lay
+# out titles, a slug becomes a file name. The values differ from each other, so that a message can say
+# which kind of text a limit is for (LENGTH_KINDS).
+MAX_ID = 60          # slugs and ids (39); `casegen new` allows 60 too; a file name may have at most 255 bytes
+MAX_UNIT = 16        # a unit as printed: 万元/年 (4)
+MAX_TERM = 24        # a search word for jieba (5)
+MAX_NAME = 160       # names of regions, metrics, mechanisms …, authors, publishers, short labels (77)
+MAX_LOCATOR = 250    # where in the source (87)
+MAX_FILE = 255       # a file name (24)
+MAX_TITLE = 300      # titles of cases and sources (107)
+MAX_NOTE = 2_000     # notes, flags, date notes, objectives, questions, takeaways (475)
+MAX_URL = 2_048      # a web address (none yet; 2,048 is what browsers and servers reliably take)
+MAX_PROSE = 20_000   # the story's paragraphs and mechanism descriptions (2,436)
+LENGTH_KINDS = {MAX_ID: "an id", MAX_UNIT: "a unit", MAX_TERM: "a search term", MAX_NAME: "a name",
+                MAX_LOCATOR: "a locator", MAX_FILE: "a file name", MAX_TITLE: "a title", MAX_NOTE: "a note",
+                MAX_URL: "a URL", MAX_PROSE: "a text"}
+assert len(LENGTH_KINDS) == 10, "the limits must differ"
+
+# Published values: digits as printed, bounded so that no conversion can overflow (see Figure._number).
+MAX_VALUE_CHARS = 20
+MAX_SIGNIFICANT = 15  # what a float keeps exactly
+MAX_FACTOR = 1e12
+MIN_FACTOR = 1e-6
+MAX_BASE_VALUE = 1e15  # a value in its dimension's base unit (largest real one: 7.26e8)
+
+# Characters that make a text display in another order than it is stored (the "Trojan Source" trick):
+# refused everywhere. Other invisible characters (Unicode category Cf: zero-width space, word joiner, BOM,
+# soft hyphen …) are refused in ids, names and search terms, where a look-alike could pass for another
+# entry; in prose a zero-width space copied from a web page is harmless and stays allowed.
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _char_name(ch: str) -> str:
+    name = unicodedata.name(ch, "").lower() or ("a control character" if unicodedata.category(ch) == "Cc" else
+                                                 "an unassigned character")
+    return f"U+{ord(ch):04X} ({name})"
+
+
+def no_bidi(value: str) -> str:
+    if bad := BIDI.search(value):
+        raise PydanticCustomError(
+            "bidi_control", f"the text contains the invisible bidi control {_char_name(bad.group())}, "
+            "which makes text display in another order than it is written")
+    return value
+
+
+def no_invisible(value: str) -> str:
+    """Refuse format characters and any whitespace but the plain space in ids and names."""
+    no_bidi(value)
+    for ch in value:
+        if ch != " " and (unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp", "Co", "Cs") or
+                          (ch.isspace() and ch != " ")):
+            raise PydanticCustomError(
+                "invisible_character", f"the text contains the invisible character {_char_name(ch)}, "
+                "which makes it look like another")
+    return value
 
 
 def _date_to_text(value):
@@ -30,11 +98,11 @@ def _date_to_text(value):
 def _check_partial_date(text: str) -> str:
     parts = [int(p) for p in text.split("-")]
     if parts[0] == 0:
-        raise ValueError("year 0000 does not exist")
+        raise PydanticCustomError("date_value", "year 0000 does not exist")
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        raise ValueError(f"month {parts[1]} is not between 01 and 12")
+        raise PydanticCustomError("date_value", f"month {parts[1]} is not between 01 and 12")
     if len(parts) == 3 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
-        raise ValueError(f"day {parts[2]} does not exist in {parts[0]}-{parts[1]:02d}")
+        raise PydanticCustomError("date_value", f"day {parts[2]} does not exist in {parts[0]}-{parts[1]:02d}")
     return text
 
 
@@ -44,8 +112,31 @@ PartialDate = Annotated[
     StringConstraints(pattern=DATE),
     Field(description="A date as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD", examples=["2019-12"]),
 ]
-Slug = Annotated[str, StringConstraints(pattern=SLUG), Field(description="lowercase letters, digits and hyphens")]
+Slug = Annotated[str, StringConstraints(pattern=SLUG, max_length=MAX_ID),
+                 Field(description="lowercase letters, digits and hyphens")]
+MetricId = Annotated[str, StringConstraints(pattern=METRIC_ID, max_length=MAX_ID)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _text(limit: int, check=no_bidi):
+    """A non-empty text of at most ``limit`` characters."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limit), AfterValidator(check)]
+
+
+def _optional_text(limit: int):
+    """A text that may be empty (a CSV cell)."""
+    return Annotated[str, StringConstraints(max_length=limit), AfterValidator(no_bidi)]
+
+
+UnitId = _text(MAX_UNIT, no_invisible)
+Term = _text(MAX_TERM, no_invisible)
+Name = _text(MAX_NAME, no_invisible)
+Label = _text(MAX_NAME)          # authors, publishers, short citation labels
+TitleText = _text(MAX_TITLE)
+Locator = _text(MAX_LOCATOR)
+NoteText = _text(MAX_NOTE)
+Prose = _text(MAX_PROSE)
+CellNote = _optional_text(MAX_NOTE)
 
 
 def earliest(date: str) -> dt.date:
@@ -68,22 +159,51 @@ class Record(BaseModel):
 class Text(Record):
     """A text in both languages. Chinese first; plain text, never HTML."""
 
-    zh: NonEmpty = Field(description="Chinese text (中文)")
-    en: NonEmpty = Field(description="English text")
+    zh: Prose = Field(description="Chinese text (中文)")
+    en: Prose = Field(description="English text")
+
+
+class Title(Record):
+    """A title in both languages."""
+
+    zh: TitleText = Field(description="Chinese title (中文标题)")
+    en: TitleText = Field(description="English title")
+
+
+class Note(Record):
+    """A short text in both languages: a note, a question, a learning objective."""
+
+    zh: NoteText = Field(description="Chinese text (中文)")
+    en: NoteText = Field(description="English text")
+
+
+class ShortLabel(Record):
+    """A short label in both languages."""
+
+    zh: Label = Field(description="Chinese label (中文)")
+    en: Label = Field(description="English label")
 
 
 class Named(Record):
-    zh: NonEmpty = Field(description="Chinese name (中文名称)")
-    en: NonEmpty = Field(description="English name")
+    zh: Name = Field(description="Chinese name (中文名称)")
+    en: Name = Field(description="English name")
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
 
 class Unit(Named):
-    id: NonEmpty = Field(description="the unit as sources print it, e.g. 万人")
+    id: UnitId = Field(description="the unit as sources print it, e.g. 万人")
     dimension: Slug = Field(description="what it measures; units of one dimension convert into each other")
-    factor: float = Field(gt=0, allow_inf_nan=False, description="value of one unit in the dimension's base unit")
+    factor: float = Field(gt=0, le=MAX_FACTOR, allow_inf_nan=False,
+                          description="value of one unit in the dimension's base unit")
+
+    @field_validator("factor")
+    @classmethod
+    def _not_tiny(cls, value: float) -> float:
+        if value < MIN_FACTOR:
+            raise PydanticCustomError("factor_range", f"a factor below {MIN_FACTOR:g} is not expected")
+        return value
 
 
 class Region(Named):
@@ -97,15 +217,15 @@ class Group(Named):
 
 
 class Metric(Named):
-    id: Annotated[str, StringConstraints(pattern=METRIC_ID)]
-    unit: NonEmpty = Field(description="reference unit, an id from units.yaml")
+    id: MetricId
+    unit: UnitId = Field(description="reference unit, an id from units.yaml")
     kind: Literal["count", "money", "rate", "ratio", "average", "index"]
     group: Slug = Field(description="comparison group, an id from the groups list")
-    part_of: Annotated[str, StringConstraints(pattern=METRIC_ID)] | None = Field(
-        None, description="the metric this one is a sub-item of (其中)")
+    part_of: MetricId | None = Field(None, description="the metric this one is a sub-item of (其中)")
     sum_of_parts: bool = Field(False, description="true when the sub-items of this metric must add up to it")
-    units_also: list[NonEmpty] = Field(
-        [], description="units of another dimension that count this metric one for one, e.g. 人 for posts held")
+    units_also: list[UnitId] = Field(
+        [], max_length=20,
+        description="units of another dimension that count this metric one for one, e.g. 人 for posts held")
 
 
 class MetricsFile(Record):
@@ -122,35 +242,57 @@ class Category(Named):
     id: Slug
 
 
+def _url(value: str) -> str:
+    """An http(s) address that can go into a link as it is: nothing that could end the link or change its
+    meaning (quotes, angle brackets, spaces, control or invisible characters)."""
+    if not re.match(r"https?://", value):
+        raise PydanticCustomError("url_scheme", "a URL starts with http:// or https://")
+    if bad := re.search(r"[\s<>\"'`\\]", value):
+        raise PydanticCustomError("url_character", f"a URL cannot contain {clip_char(bad.group())}: write spaces as "
+                                  "%20 and copy the address from the browser's address bar")
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Zs", "Co", "Cs", "Cn"):
+            raise PydanticCustomError("url_character", f"a URL cannot contain the invisible character "
+                                      f"{_char_name(ch)}: copy the address from the browser's address bar")
+    try:
+        host = urllib.parse.urlsplit(value).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise PydanticCustomError("url_host", "the URL names no host: write the whole address, e.g. "
+                                  "https://www.example.org/page")
+    return value
+
+
+def clip_char(ch: str) -> str:
+    return repr(ch) if ch.isprintable() or ch in "\t\n\r" else _char_name(ch)
+
+
+Url = Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(_url),
+                Field(description="an http:// or https:// address")]
+FileName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FILE,
+                                            pattern=r"^[^/\\]+$"), AfterValidator(no_invisible)]
+
+
 class Source(Record):
     id: Slug
-    file: str | None = None
-    title: Text
-    short: Text = Field(description="short citation label shown next to figures, e.g. 林晓洁（2018） / Lin (2018)")
-    author: NonEmpty
-    author_en: NonEmpty
-    publisher: NonEmpty
-    publisher_en: NonEmpty
+    file: FileName | None = Field(None, description="the file name of the source's text, no folders")
+    title: Title
+    short: ShortLabel = Field(description="short citation label shown next to figures, e.g. 林晓洁（2018） / Lin (2018)")
+    author: Label
+    author_en: Label
+    publisher: Label
+    publisher_en: Label
     published: PartialDate
-    date_note: Text | None = None
+    date_note: Note | None = None
     language: Literal["zh", "en"]
-    url: str | None = None
-    this_year: Text | None = None
+    url: Url | None = None
+    this_year: Note | None = None
 
     @field_validator("published")
     @classmethod
     def _real_date(cls, value: str) -> str:
         return _check_partial_date(value)
-
-    @field_validator("url")
-    @classmethod
-    def _http(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://", value):
-            raise ValueError("a URL starts with http:// or https://")
-        if value is not None and (bad := re.search(r"[\s<>\"'`\\]", value)):
-            raise ValueError(f"a URL cannot contain {bad.group()!r}: write spaces as %20 and copy the address "
-                             "from the browser's address bar")
-        return value
 
 
 class Period(Record):
@@ -162,26 +304,26 @@ class Period(Record):
         _check_partial_date(self.start)
         _check_partial_date(self.end)
         if earliest(self.start) > latest(self.end):
-            raise ValueError(f"start {self.start} is after end {self.end}")
+            raise PydanticCustomError("period_order", f"start {self.start} is after end {self.end}")
         return self
 
 
 class Story(Record):
     """What cases and practices share: the narrative and the trainer kit."""
 
-    title: Text
+    title: Title
     period: Period | None = None
-    sources: list[Slug] = Field(min_length=1)
-    related: list[Slug] = []
-    mechanisms: list[Slug] = []
+    sources: list[Slug] = Field(min_length=1, max_length=100)
+    related: list[Slug] = Field([], max_length=100)
+    mechanisms: list[Slug] = Field([], max_length=100)
     summary: Text
     background: Text
     measures: Text
     results: Text
     lessons: Text
-    objectives: list[Text] = []
-    questions: list[Text] = []
-    takeaways: list[Text] = []
+    objectives: list[Note] = Field([], max_length=50)
+    questions: list[Note] = Field([], max_length=50)
+    takeaways: list[Note] = Field([], max_length=50)
 
 
 class Case(Story):
@@ -207,10 +349,10 @@ REQUIRED_COLUMNS = ("metric", "value", "unit", "end", "scope", "source", "locato
 class Figure(Record):
     """One row of figures.csv: one number as its source published it."""
 
-    metric: Annotated[str, StringConstraints(pattern=METRIC_ID)]
+    metric: MetricId
     value: float
     published_value: str = Field(description="the value as written in the CSV, kept for display")
-    unit: NonEmpty
+    unit: UnitId
     qualifier: Literal["", "about", "over", "under"] = ""
     start: PartialDate | Literal[""] = ""
     end: PartialDate
@@ -218,21 +360,28 @@ class Figure(Record):
     series: Literal["actual", "target", "expected", "plan"] = "actual"
     category: Slug | Literal[""] = ""
     source: Slug
-    locator: NonEmpty
-    note_zh: str = ""
-    note_en: str = ""
+    locator: Locator
+    note_zh: CellNote = ""
+    note_en: CellNote = ""
     flag: Literal["", "sub-exceeds-total", "parts-mismatch", "percent-mismatch", "inconsistent", "ambiguous"] = ""
-    flag_zh: str = ""
-    flag_en: str = ""
+    flag_zh: CellNote = ""
+    flag_en: CellNote = ""
     line: int = Field(0, description="line in figures.csv (set by the loader)")
 
     @field_validator("value", mode="before")
     @classmethod
     def _number(cls, value):
         text = str(value).strip()
+        if len(text) > MAX_VALUE_CHARS:
+            raise PydanticCustomError("number_length", f"the value has {len(text):,} characters; casegen takes at "
+                                      f"most {MAX_VALUE_CHARS} ('{clip(text, 24)}')")
         if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
-            raise ValueError(f"'{value}' is not a plain number: write digits with an optional '.' and '-', "
-                             "no thousands separators, units or full-width digits")
+            raise PydanticCustomError("number_form", f"'{clip(text)}' is not a plain number: write digits with an "
+                                      "optional '.' and '-', no thousands separators, units or full-width digits")
+        significant = text.lstrip("-").replace(".", "").lstrip("0")
+        if len(significant) > MAX_SIGNIFICANT:
+            raise PydanticCustomError("number_digits", f"'{text}' has {len(significant)} significant digits; casegen "
+                                      f"keeps at most {MAX_SIGNIFICANT}")
         return float(text)
 
     @field_validator("start", "end")
@@ -253,4 +402,4 @@ class Figure(Record):
 class SearchTerms(Record):
     """data/search.yaml: words that the Chinese search must keep whole."""
 
-    terms: list[NonEmpty] = []
+    terms: list[Term] = Field([], max_length=5_000)
