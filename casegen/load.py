@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .models import (DATE, FIGURE_COLUMNS, METRIC_ID, REQUIRED_COLUMNS, SLUG, Case, Category, Figure, Group, Mechanism, Metric,
-                     Practice, Region, SearchTerms, Source, Unit)
-from .problems import Problem
-from .yamlio import CONTROL, CONTROL_HINT, YamlDoc, decode, load_yaml, read_bytes, too_big
+from .models import (DATE, FIGURE_COLUMNS, FILE_NAME, LENGTH_KINDS, MAX_ID, METRIC_ID, REQUIRED_COLUMNS, SLUG, Case,
+                     Category, Figure, Group, Mechanism, Metric, Practice, Region, SearchTerms, Source, Unit)
+from .problems import Problem, clip, warning
+from .yamlio import CONTROL, CONTROL_HINT, YamlDoc, decode, dotted, load_yaml, read_bytes, refusal
 
 REGISTERS = {  # file name → (model, what the entries are called in messages)
     "units.yaml": (Unit, "unit"),
@@ -34,8 +36,37 @@ HINTS = {
     "string_pattern_mismatch": "ids and dates have a fixed form: see the example in the message and README, 'Adding a figure'",
     "literal_error": "use one of the allowed values listed in the message",
     "too_short": "give at least one entry",
+    "too_long": "shorten the list: this many entries is not expected (is the indentation right?)",
     "string_too_short": "the field is empty: write the text",
+    "string_too_long": "shorten the text; if it was pasted in by mistake, delete it",
+    "string_type": "write text; put it in quotes if YAML reads it as a number, date, true/false or null",
+    "model_type": "write the keys of the entry below it (zh: and en: for a text in both languages)",
+    "model_attributes_type": "write the keys of the entry below it (zh: and en: for a text in both languages)",
+    "dict_type": "write the keys of the entry below it",
+    "list_type": "write a list: [a, b] on one line, or one '- ' line per entry",
+    "float_type": "write a plain number, e.g. 10000",
+    "float_parsing": "write a plain number, e.g. 10000",
+    "finite_number": "write a plain number, e.g. 10000",
+    "greater_than": "write a number above the limit in the message",
+    "less_than_equal": "write a number within the limit in the message; check the digits",
+    "bool_type": "write true or false",
+    "bool_parsing": "write true or false",
+    "int_type": "write a whole number",
+    "date_value": "write the date as the source prints it, as YYYY, YYYY-MM or YYYY-MM-DD",
+    "period_order": "swap start and end, or check the years",
+    "bidi_control": "delete the character (it is invisible: retype the text around it); it usually comes from "
+                    "copying, and can be used to make a text read differently than it looks",
+    "invisible_character": "delete the character (it is invisible: retype the text); ids and names must look "
+                           "exactly like what they are",
+    "url_scheme": "copy the address from the browser's address bar: it starts with http:// or https://",
+    "url_character": "copy the address from the browser's address bar; write spaces as %20",
+    "url_host": "copy the address from the browser's address bar",
+    "number_form": "write the number as the source prints it, in ASCII digits, e.g. 1.2 for 1.2万",
+    "number_length": "write the number in a larger unit (万人 rather than 人), or check that it is in the right column",
+    "number_digits": "round to the digits the source prints, or use a larger unit (万, 亿)",
+    "factor_range": "the factor is the value of one unit in the base unit, e.g. 10000 for 万人",
 }
+DEFAULT_HINT = "see data/schema/ and docs/editor-guide.md for what the field takes"
 
 
 @dataclass
@@ -62,6 +93,8 @@ class Library:
     # them are not reported either, the register's own problem says what to fix
     unreadable: set[str] = field(default_factory=set)
     search_terms: list[str] = field(default_factory=list)
+    # what validate() found worth a look that does not stop the build (see Problem.severity)
+    warnings: list[Problem] = field(default_factory=list)
 
     def shown(self, path: Path) -> str:
         try:
@@ -75,8 +108,8 @@ class Library:
 
 
 def _field_name(loc: tuple, label: str | None = None) -> str:
-    parts = [str(p) for p in loc if p not in ("function-after", "function-before")]
-    name = ".".join(parts) or "(record)"
+    parts = tuple(p for p in loc if p not in ("function-after", "function-before"))
+    name = dotted(parts) or "(record)"
     return f"{label}.{name}" if label else name
 
 
@@ -99,29 +132,86 @@ def model_problems(exc: ValidationError, doc: YamlDoc | None, base_loc: tuple, s
         where = line if line is not None else (doc.line(base_loc + loc) if doc else 1)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'"
+            message = f"unknown field '{clip(loc[-1])}'"
         elif err["type"] == "string_pattern_mismatch":
             message = _pattern_message(err)
-        out.append(Problem(shown, where, _field_name(loc, label), message, HINTS.get(err["type"], ""), err["type"]))
+        elif err["type"] == "string_too_long":
+            limit = err.get("ctx", {}).get("max_length", 0)
+            kind = LENGTH_KINDS.get(limit, "this field")
+            message = f"{kind} may have at most {limit:,} characters; this one has {len(str(err.get('input', ''))):,}"
+        out.append(Problem(shown, where, _field_name(loc, label), message, HINTS.get(err["type"], DEFAULT_HINT),
+                           err["type"]))
     return out
 
 
 def _pattern_message(err: dict) -> str:
     """Say in words what a regular expression in the schema wants."""
-    pattern, value = err.get("ctx", {}).get("pattern", ""), err.get("input")
+    pattern, value = err.get("ctx", {}).get("pattern", ""), clip(err.get("input"))
     if pattern == DATE:
         return f"'{value}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2017-04"
     if pattern == SLUG:
         return f"'{value}' is not an id: use lowercase letters, digits and single hyphens, e.g. longyou-xuyong"
     if pattern == METRIC_ID:
         return f"'{value}' is not a metric id: use lowercase letters, digits and underscores, e.g. jobs_offered"
+    if pattern == FILE_NAME:
+        return f"'{value}' is not a file name: write the name alone, without folders (no / or \\)"
     return err["msg"]
 
 
 def _entry_label(item: Any, index: int) -> str:
-    if isinstance(item, dict) and isinstance(item.get("id"), (str, int)):
-        return f"[{item['id']}]"
+    if isinstance(item, dict) and isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
+        return f"[{clip(item['id'])}]"
     return f"[{index}]"
+
+
+# --- text that a spreadsheet would run as a formula --------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+# fields whose value has a fixed form (an id, a date, a choice, a URL): a formula there is an error already
+_FORMED = {"id", "parent", "dimension", "level", "kind", "group", "part_of", "language", "published", "url", "file",
+           "unit", "units_also", "sum_of_parts", "factor"}
+
+
+def formula_start(text: str) -> str | None:
+    """What makes ``text`` start like a spreadsheet formula (=, +, -, @, also after spaces, or a tab or
+    carriage return), or None."""
+    if text[:1] in ("\t", "\r"):
+        return "a tab" if text[0] == "\t" else "a carriage return"
+    first = text.lstrip()[:1]
+    return f"'{first}'" if first and first in FORMULA_STARTS else None
+
+
+FORMULA_HINT = ("if it is meant as text, reword it so that it does not start with =, +, - or @ (e.g. '约-5%' or "
+                "'minus 5%'); the downloads neutralise such cells, but a spreadsheet opening data/ directly would "
+                "run them as formulas")
+
+
+def formula_warning(path: str, line: int, field_name: str, text: str) -> Problem | None:
+    if start := formula_start(text):
+        return warning(path, line, field_name, f"the text starts with {start}: a spreadsheet would read it as a "
+                       "formula", FORMULA_HINT, "formula")
+    return None
+
+
+def _strings(value: Any, loc: tuple = ()):
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _FORMED:
+                yield from _strings(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, loc + (i,))
+
+
+def _formula_warnings(doc: YamlDoc, base: tuple, item: Any, label: str, kind: str, problems: list[Problem]) -> None:
+    texts = list(_strings(item))
+    if kind == "unit" and isinstance(item, dict) and isinstance(item.get("id"), str):
+        texts.insert(0, (("id",), item["id"]))  # a unit is printed as its id, in the downloads too
+    for loc, text in texts:
+        if found := formula_warning(doc.path, doc.line(base + loc), _field_name(loc, label), text):
+            problems.append(found)
 
 
 def _load_list(lib: Library, doc: YamlDoc | None, loc: tuple, model: type[BaseModel], kind: str,
@@ -141,6 +231,7 @@ def _load_list(lib: Library, doc: YamlDoc | None, loc: tuple, model: type[BaseMo
     for i, item in enumerate(items):
         prefix = ".".join(map(str, loc))
         label = f"{prefix}{_entry_label(item, i)}" if prefix else f"{kind}{_entry_label(item, i)}"
+        _formula_warnings(doc, loc + (i,), item, label, kind, problems)
         try:
             record = model.model_validate(item)
         except ValidationError as exc:
@@ -151,7 +242,7 @@ def _load_list(lib: Library, doc: YamlDoc | None, loc: tuple, model: type[BaseMo
         if record.id in out:
             first = lib.entry_lines[(kind, record.id)][1]
             problems.append(Problem(doc.path, doc.line(loc + (i, "id")), f"{label}.id",
-                                    f"duplicate {kind} id '{record.id}' (first defined on line {first})",
+                                    f"duplicate {kind} id '{clip(record.id)}' (first defined on line {first})",
                                     "ids must be unique: rename or merge the two entries", "duplicate"))
             continue
         out[record.id] = record
@@ -164,12 +255,12 @@ def _load_list(lib: Library, doc: YamlDoc | None, loc: tuple, model: type[BaseMo
 MAX_CSV_BYTES = 2_000_000
 MAX_ROWS = 5_000
 MAX_CELL = 131_072  # characters in one CSV cell (the csv module's default limit)
+MAX_COLUMNS = 2 * len(FIGURE_COLUMNS)  # above this, the header is not a header of figures (one problem, not one a column)
+TEXT_COLUMNS = ("locator", "note_zh", "note_en", "flag_zh", "flag_en")  # free text (the others are ids, numbers, dates)
 
 
-def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
-    if too_big(path, shown, MAX_CSV_BYTES, problems):
-        return None
-    raw = read_bytes(path, shown, problems)
+def _read_text(path: Path, shown: str, problems: list[Problem], root: Path | None = None) -> str | None:
+    raw = read_bytes(path, shown, problems, MAX_CSV_BYTES, root)
     return None if raw is None else decode(raw, shown, problems)
 
 
@@ -183,8 +274,9 @@ def _ragged(shown: str, start_line: int, end_line: int, row: list[str], header: 
                    "csv")
 
 
-def load_figures(path: Path, shown: str, problems: list[Problem]) -> list[Figure]:
-    text = _read_text(path, shown, problems)
+def load_figures(path: Path, shown: str, problems: list[Problem], root: Path | None = None) -> list[Figure]:
+    """The figures of one figures.csv. With ``root``, a file whose real place is outside it is refused."""
+    text = _read_text(path, shown, problems, root)
     if text is None:
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -199,17 +291,24 @@ def load_figures(path: Path, shown: str, problems: list[Problem]) -> list[Figure
                                 "the first line must be the header: " + ",".join(FIGURE_COLUMNS), "csv"))
         return []
     header = [h.strip() for h in header]
+    if len(header) > MAX_COLUMNS:
+        problems.append(Problem(shown, 1, "(header)", f"the header has {len(header):,} columns; figures.csv has at "
+                                f"most {len(FIGURE_COLUMNS)}",
+                                "check that this is the right file; the first line must be the header: " +
+                                ",".join(FIGURE_COLUMNS), "csv"))
+        return []
+    counts = Counter(header)
     unknown = [h for h in header if h not in FIGURE_COLUMNS]
-    missing = [h for h in REQUIRED_COLUMNS if h not in header]
-    twice = sorted({h for h in header if header.count(h) > 1 and h in FIGURE_COLUMNS})
+    missing = [h for h in REQUIRED_COLUMNS if h not in counts]
+    twice = sorted(h for h, n in counts.items() if n > 1 and h in FIGURE_COLUMNS)
     for name in unknown:
-        problems.append(Problem(shown, 1, name or "(header)", f"unknown column '{name}'",
+        problems.append(Problem(shown, 1, clip(name) or "(header)", f"unknown column '{clip(name)}'",
                                 "allowed columns: " + ",".join(FIGURE_COLUMNS), "csv"))
     for name in missing:
         problems.append(Problem(shown, 1, name, f"required column '{name}' is missing",
                                 "add the column to the header line", "csv"))
     for name in twice:
-        problems.append(Problem(shown, 1, name, f"column '{name}' appears {header.count(name)} times",
+        problems.append(Problem(shown, 1, name, f"column '{name}' appears {counts[name]} times",
                                 "keep one of them", "csv"))
     if unknown or missing or twice:
         return []
@@ -247,6 +346,9 @@ def load_figures(path: Path, shown: str, problems: list[Problem]) -> list[Figure
         if len(row) != len(header):
             problems.append(_ragged(shown, start_line, line, row, header))
             continue
+        for name, cell in zip(header, row):
+            if name in TEXT_COLUMNS and (found := formula_warning(shown, start_line, name, cell)):
+                problems.append(found)
         record = {name: cell.strip() for name, cell in zip(header, row)}
         unreadable = False
         for name, cell in record.items():
@@ -270,21 +372,80 @@ def load_figures(path: Path, shown: str, problems: list[Problem]) -> list[Figure
     return figures
 
 
-def _load_story(lib: Library, folder: Path, file_name: str, model: type[BaseModel], problems: list[Problem]):
+MAX_STORIES = 5_000     # folders under cases/ and practices/ together (the benchmark builds 1,000)
+MAX_ENTRIES = 100_000   # files and folders under data/ looked at for links and special files
+STORY_FOLDERS = ("cases", "practices")
+
+
+def _scan(lib: Library, problems: list[Problem]) -> set[Path]:
+    """Every file and folder under data/ that must not be read, each reported once: special files (devices,
+    pipes, sockets: /dev/zero never ends, a pipe blocks), symbolic links that lead outside data/ (to
+    /proc/self/environ, /etc/passwd: their content would end up in messages and pages), links that lead
+    nowhere, and links in place of case folders (a linked case would be published twice, or under the
+    wrong path). Nothing is opened."""
+    root = lib.data_dir
+    try:
+        real_root = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return set()  # no data/: the registers are reported missing
+    refused: set[Path] = set()
+    seen = 0
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirs + files):
+            seen += 1
+            if seen > MAX_ENTRIES:
+                problems.append(Problem(lib.shown(root), 1, "(folder)",
+                                        f"data/ holds more than {MAX_ENTRIES:,} files and folders",
+                                        "keep only the library's files in data/", "size"))
+                dirs[:] = []
+                return refused
+            path = here / name
+            is_dir = name in dirs
+            story_folder = here == root and name in STORY_FOLDERS or here.parent == root and here.name in STORY_FOLDERS
+            found = refusal(path, real_root)
+            if found is None and story_folder and is_dir and path.is_symlink():
+                into = "data/" if here == root else f"data/{here.name}/"
+                found = ("it is a symbolic link; casegen reads case and practice folders only as real folders",
+                         f"move the folder into {into} instead of linking to it (a linked case would be published "
+                         "at two addresses, or not at all)")
+            elif found is None and here == root and is_dir and name.endswith(".yaml"):
+                found = ("it is named like a YAML file", "rename or remove the folder: every data/*.yaml is read as "
+                         "a file")
+            if found:
+                message, hint = found
+                what = "folder" if is_dir else "file"
+                problems.append(Problem(lib.shown(path), 1, f"({what})", f"cannot read the {what}: {message}", hint,
+                                        "file"))
+                refused.add(path)
+        dirs[:] = [d for d in dirs if here / d not in refused]
+    return refused
+
+
+def _load_story(lib: Library, folder: Path, file_name: str, model: type[BaseModel], problems: list[Problem],
+                refused: set[Path], root: Path | None) -> None:
     slug = folder.name
     story_file = folder / file_name
     figures_file = folder / "figures.csv"
-    if not re.match(SLUG, slug):
-        problems.append(Problem(lib.shown(folder), 1, "(slug)", f"'{slug}' is not a safe slug",
+    if not re.fullmatch(SLUG, slug):
+        problems.append(Problem(lib.shown(folder), 1, "(slug)", f"'{clip(slug)}' is not a safe slug",
                                 "rename the folder with lowercase letters, digits and hyphens only", "slug"))
         return
+    if len(slug) > MAX_ID:
+        problems.append(Problem(lib.shown(folder), 1, "(slug)",
+                                f"a slug may have at most {MAX_ID} characters; this one has {len(slug)}",
+                                "rename the folder to a shorter slug: it becomes the page's address and file names",
+                                "slug"))
+        return
     for needed in (story_file, figures_file):
-        if not needed.exists():
+        if needed in refused:
+            lib.invalid_ids.add(slug)
+        elif not os.path.lexists(needed):
             problems.append(Problem(lib.shown(needed), 1, "(file)", f"{needed.name} is missing",
                                     f"every folder under {folder.parent.name}/ needs {file_name} and figures.csv "
                                     "(`casegen new` makes both)", "missing"))
-    if story_file.exists():
-        doc = load_yaml(story_file, lib.shown(story_file), problems)
+    if os.path.lexists(story_file) and story_file not in refused:
+        doc = load_yaml(story_file, lib.shown(story_file), problems, root)
         if doc is None:
             lib.invalid_ids.add(slug)
         else:
@@ -297,30 +458,45 @@ def _load_story(lib: Library, folder: Path, file_name: str, model: type[BaseMode
             else:
                 target = lib.cases if model is Case else lib.practices
                 target[slug] = record
-    if figures_file.exists():
+    if os.path.lexists(figures_file) and figures_file not in refused:
         lib.figure_files[slug] = lib.shown(figures_file)
-        lib.figures[slug] = load_figures(figures_file, lib.shown(figures_file), problems)
+        lib.figures[slug] = load_figures(figures_file, lib.shown(figures_file), problems, root)
 
 
 def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
     """Read data/; return what loaded and every problem met on the way."""
     lib = Library(data_dir=data_dir)
     problems: list[Problem] = []
+    refused = _scan(lib, problems)
+    try:
+        root = data_dir.resolve(strict=True)
+    except (OSError, RuntimeError):
+        root = None
+
+    def readable(path: Path, kinds: tuple[str, ...]) -> bool:
+        """Whether to read ``path``; a missing or refused file makes its kinds of entries unreadable."""
+        if path in refused:
+            lib.unreadable.update(kinds)
+            return False
+        if not os.path.lexists(path):
+            problems.append(Problem(lib.shown(path), 1, "(file)", f"register {path.name} is missing",
+                                    "restore it from git", "missing"))
+            lib.unreadable.update(kinds)
+            return False
+        return True
+
     for name, (model, kind) in REGISTERS.items():
         path = data_dir / name
-        if not path.exists():
-            problems.append(Problem(lib.shown(path), 1, "(file)", f"register {name} is missing",
-                                    "restore it from git", "missing"))
-            lib.unreadable.add(kind)
+        if not readable(path, (kind,)):
             continue
-        doc = load_yaml(path, lib.shown(path), problems)
+        doc = load_yaml(path, lib.shown(path), problems, root)
         if doc is not None:
             lib.docs[doc.path] = doc
         setattr(lib, {"unit": "units", "region": "regions", "mechanism": "mechanisms", "category": "categories",
                       "source": "sources"}[kind], _load_list(lib, doc, (), model, kind, problems))
     metrics_path = data_dir / "metrics.yaml"
-    if metrics_path.exists():
-        doc = load_yaml(metrics_path, lib.shown(metrics_path), problems)
+    if readable(metrics_path, ("group", "metric")):
+        doc = load_yaml(metrics_path, lib.shown(metrics_path), problems, root)
         if doc is None:
             lib.unreadable.update(("group", "metric"))
         else:
@@ -331,26 +507,38 @@ def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
                                         "see data/schema/metrics.schema.json", "type"))
             else:
                 for key in set(doc.data) - {"groups", "metrics"}:
-                    problems.append(Problem(doc.path, doc.line((key,)), key, f"unknown key '{key}'",
+                    problems.append(Problem(doc.path, doc.line((key,)), clip(key), f"unknown key '{clip(key)}'",
                                             "metrics.yaml has only 'groups' and 'metrics'", "extra_forbidden"))
                 lib.groups = _load_list(lib, doc, ("groups",), Group, "group", problems)
                 lib.metrics = _load_list(lib, doc, ("metrics",), Metric, "metric", problems)
-    else:
-        problems.append(Problem(lib.shown(metrics_path), 1, "(file)", "register metrics.yaml is missing",
-                                "restore it from git", "missing"))
-        lib.unreadable.update(("group", "metric"))
     search_path = data_dir / "search.yaml"
-    if search_path.exists():
-        doc = load_yaml(search_path, lib.shown(search_path), problems)
+    if os.path.lexists(search_path) and search_path not in refused:
+        doc = load_yaml(search_path, lib.shown(search_path), problems, root)
         if doc is not None:
             lib.docs[doc.path] = doc
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("terms"), list):
+                for i, term in enumerate(doc.data["terms"]):
+                    if isinstance(term, str) and (found := formula_warning(doc.path, doc.line(("terms", i)),
+                                                                           f"terms.{i}", term)):
+                        problems.append(found)
             try:
                 lib.search_terms = SearchTerms.model_validate(doc.data).terms
             except ValidationError as exc:
                 problems.extend(model_problems(exc, doc, (), doc.path, None))
+    stories = 0
     for kind, file_name, model in (("cases", "case.yaml", Case), ("practices", "practice.yaml", Practice)):
         folder = data_dir / kind
-        if folder.is_dir():
-            for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-                _load_story(lib, sub, file_name, model, problems)
+        if folder in refused or folder.is_symlink() or not folder.is_dir():
+            continue
+        for sub in sorted(folder.iterdir()):
+            if sub in refused or sub.is_symlink() or not sub.is_dir():
+                continue
+            stories += 1
+            if stories > MAX_STORIES:
+                problems.append(Problem(lib.shown(sub), 1, "(folder)",
+                                        f"there are more than {MAX_STORIES:,} case and practice folders",
+                                        "check that data/ is the library's folder; casegen reads at most "
+                                        f"{MAX_STORIES:,}", "size"))
+                return lib, problems
+            _load_story(lib, sub, file_name, model, problems, refused, root)
     return lib, problems

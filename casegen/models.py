@@ -25,6 +25,7 @@ from .problems import clip
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 METRIC_ID = r"^[a-z][a-z0-9_]*$"
 DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"  # [0-9], not \d: no full-width digits
+FILE_NAME = r"^[^/\\]+$"  # a name without folders
 
 # Length limits, in characters, by what a string is. Each is several times the longest of its kind in the
 # real library (in brackets), and low enough that nothing downstream can be driven into minutes of work or
@@ -271,7 +272,7 @@ def clip_char(ch: str) -> str:
 Url = Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(_url),
                 Field(description="an http:// or https:// address")]
 FileName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FILE,
-                                            pattern=r"^[^/\\]+$"), AfterValidator(no_invisible)]
+                                            pattern=FILE_NAME), AfterValidator(no_invisible)]
 
 
 class Source(Record):

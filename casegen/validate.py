@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 from .load import Library, load_library
-from .models import Figure, earliest, latest
-from .problems import DataError, Problem
+from .models import MAX_BASE_VALUE, Figure, earliest, latest
+from .problems import DataError, Problem, clip, errors
 
 FORECAST_SERIES = {"target", "expected", "plan"}
 PLACEHOLDERS = ("待填写", "To do")
@@ -61,8 +62,8 @@ class Checker:
         if not self.unknown(target, value, known):
             return
         path, line = self.lib.entry_lines[(kind, entry_id)]
-        self.add(path, line, f"{kind}[{entry_id}].{field}", f"unknown {field.replace('_', ' ')} '{value}'", hint,
-                 "reference")
+        self.add(path, line, f"{kind}[{clip(entry_id)}].{field}", f"unknown {field.replace('_', ' ')} '{clip(value)}'",
+                 hint, "reference")
 
     def registers(self) -> None:
         lib = self.lib
@@ -110,7 +111,7 @@ class Checker:
 
             def check(loc: tuple, value: str | None, known: dict, what: str, register: str, target: str) -> None:
                 if self.unknown(target, value, known):
-                    self.add(path, doc.line(loc), ".".join(map(str, loc)), f"unknown {what} '{value}'",
+                    self.add(path, doc.line(loc), ".".join(map(str, loc)), f"unknown {what} '{clip(value)}'",
                              f"use an id from {register}", "reference")
 
             if is_case:
@@ -131,7 +132,7 @@ class Checker:
                 for i, value in enumerate(values):
                     if value in values[:i]:
                         self.add(path, doc.line((name, i)), f"{name}.{i}",
-                                 f"'{value}' is listed twice (first as {name}.{values.index(value)})",
+                                 f"'{clip(value)}' is listed twice (first as {name}.{values.index(value)})",
                                  "remove the second entry", "duplicate")
                 if value == slug:
                     self.add(path, doc.line(("related", i)), f"related.{i}", "a case cannot be related to itself",
@@ -168,12 +169,12 @@ class Checker:
         lib = self.lib
         metric = lib.metrics.get(f.metric)
         if self.unknown("metric", f.metric, lib.metrics):
-            self.add(path, f.line, "metric", f"unknown metric '{f.metric}'",
+            self.add(path, f.line, "metric", f"unknown metric '{clip(f.metric)}'",
                      "use an id from data/metrics.yaml or add the metric there", "reference")
         unit = lib.units.get(f.unit)
         if unit is None:
             if self.unknown("unit", f.unit, lib.units):
-                self.add(path, f.line, "unit", f"unknown unit '{f.unit}'",
+                self.add(path, f.line, "unit", f"unknown unit '{clip(f.unit)}'",
                          "use a unit from data/units.yaml (单位), e.g. 人, 万人, 万元", "reference")
         elif metric is not None and metric.unit in lib.units and f.unit not in metric.units_also and \
                 lib.units[metric.unit].dimension != unit.dimension:
@@ -182,25 +183,31 @@ class Checker:
                      f"'{metric.unit}' ({lib.units[metric.unit].dimension})",
                      "use a unit of the metric's dimension, or choose the right metric", "unit")
         if self.unknown("region", f.scope, lib.regions):
-            self.add(path, f.line, "scope", f"unknown region '{f.scope}'",
+            self.add(path, f.line, "scope", f"unknown region '{clip(f.scope)}'",
                      "use a region id from data/regions.yaml (地区) or add the region there", "reference")
         source = lib.sources.get(f.source)
         if source is None:
             if self.unknown("source", f.source, lib.sources):
-                self.add(path, f.line, "source", f"unknown source '{f.source}'",
+                self.add(path, f.line, "source", f"unknown source '{clip(f.source)}'",
                          "use a source id from data/sources.yaml (来源)", "reference")
         elif f.series not in FORECAST_SERIES and earliest(f.end) > latest(source.published):
             self.add(path, f.line, "end",
                      f"dated {f.end}, after its source was published ({source.published})",
                      "check the year; a figure about the future is a target, plan or expected value (series)", "date")
         if f.category and self.unknown("category", f.category, lib.categories):
-            self.add(path, f.line, "category", f"unknown category '{f.category}'",
+            self.add(path, f.line, "category", f"unknown category '{clip(f.category)}'",
                      "use an id from data/categories.yaml or add it there", "reference")
         if metric is not None and metric.kind == "count" and f.value < 0:
             self.add(path, f.line, "value", f"negative count {f.published_value}",
                      "a count cannot be below zero: check the sign or the metric", "value")
         if not math.isfinite(f.value):
             self.add(path, f.line, "value", "the value is not a finite number", "write the number as published", "value")
+        elif unit is not None and not abs(f.value * unit.factor) <= MAX_BASE_VALUE:
+            # converted, it would overflow what charts and comparisons compute with (Decimal, 28 digits)
+            self.add(path, f.line, "value",
+                     f"{f.published_value} {f.unit} is {f.value * unit.factor:.3g} in the base unit of "
+                     f"{unit.dimension}; casegen handles at most {MAX_BASE_VALUE:.0e}",
+                     "check the digits and the unit (万 is 10,000, 亿 100,000,000)", "value")
         if bool(f.note_zh.strip()) != bool(f.note_en.strip()):
             self.add(path, f.line, "note_en" if f.note_zh.strip() else "note_zh",
                      "a note needs both languages", "write the note in both note_zh and note_en", "text")
@@ -271,10 +278,23 @@ def check(lib: Library) -> list[Problem]:
     return checker.problems
 
 
-def validate(data_dir: Path) -> Library:
-    """Load and check ``data_dir``; raise DataError with every problem, or return the library."""
+def report_warnings(warnings: list[Problem]) -> None:
+    """Print warnings on stderr, as errors are printed (`casegen validate` and `build` show them this way)."""
+    for problem in warnings:
+        print(problem, file=sys.stderr)
+    if warnings:
+        print(f"{len(warnings)} warning(s); nothing stops the build.", file=sys.stderr)
+
+
+def validate(data_dir: Path, on_warnings=report_warnings) -> Library:
+    """Load and check ``data_dir``; raise DataError with every problem (the warnings too) if there is an
+    error, or return the library. Warnings alone stop nothing: they are kept in ``lib.warnings`` and handed
+    to ``on_warnings`` (printed on stderr by default; pass None to keep them quiet)."""
     lib, problems = load_library(data_dir)
     problems += check(lib)
-    if problems:
+    if errors(problems):
         raise DataError(problems)
+    lib.warnings = sorted(problems)
+    if on_warnings is not None and lib.warnings:
+        on_warnings(lib.warnings)
     return lib
