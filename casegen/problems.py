@@ -25,26 +25,33 @@ MAX_MESSAGE = 1_000   # characters of a message: a last guard, the messages them
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def _escape(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if not ch.isprintable() and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+    return ch
+
+
 def _visible(text: str) -> str:
     """``text`` with control, format (invisible: U+200B, U+202E …) and line-separator characters escaped."""
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text if text.isprintable() else "".join(map(_escape, text))
 
 
 def clip(value: object, limit: int = MAX_QUOTE) -> str:
-    """A value as a message may quote it: at most ``limit`` characters (then …), invisible characters escaped."""
+    """A value as a message may quote it: invisible characters escaped, at most ``limit`` characters of that
+    (then …). Stops at the limit: a value of a million characters costs no more than a short one."""
     text = value if isinstance(value, str) else str(value)
-    cut = len(text) > limit
-    return _visible(text[:limit]) + ("…" if cut else "")
+    if len(text) <= limit and text.isprintable():
+        return text
+    out, n = [], 0
+    for ch in text:
+        piece = _escape(ch)
+        if n + len(piece) > limit:
+            return "".join(out) + "…"
+        out.append(piece)
+        n += len(piece)
+    return "".join(out)
 
 
 @dataclass(frozen=True, order=True)
