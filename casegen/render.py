@@ -3,7 +3,8 @@
 Pure: no file is written here; besides the templates, only the data files are read, for the bytes that
 key each unit of output (see site_units). Every editor string passes through
 text.escape on its way into a page (it is the environment's ``finalize``), so a template cannot
-forget to escape.
+forget to escape; narrative fields go through the ``prose`` filter (text.prose), which gives paragraphs and
+nothing else.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(paragraphs=text.paragraphs, yamlstr=text.yaml_string)
+        self.env.filters.update(prose=text.prose, yamlstr=text.yaml_string)  # prose: paragraphs and nothing else
 
     # helpers given to every template -------------------------------------------
     def helpers(self, lang: str, depth: int) -> dict:

@@ -1,8 +1,10 @@
 """Formatting and escaping of editor text for Markdown pages.
 
-Everything an editor types reaches a page through ``escape``: HTML is neutralised and every
-character Markdown would act on is backslash-escaped, so editor text can never become markup,
-links or script.
+Everything an editor types reaches a page through ``escape`` (a name, a cell, a list item) or
+``prose`` (the narrative fields: paragraphs and nothing else): HTML is neutralised, every character
+Markdown would act on is backslash-escaped or written as a character reference, and the text can
+never start a block of its own (a fence, an admonition, a details box, a heading, a list, a table …),
+so editor text can never become markup, page structure, links or script.
 """
 
 from __future__ import annotations
@@ -32,10 +34,45 @@ def escape(value) -> Markup:
     # Brackets as character references: Markdown reads "[x\]: y" at the start of a line as a link
     # definition whatever the backslash, and drops the line.
     text = html.escape(text, quote=True).replace("[", "&#91;").replace("]", "&#93;")
+    # Characters Python-Markdown honours no backslash before, but which pymdownx and Material build
+    # blocks or inline markup from (~~~ fences, ??? details, === tabs, ^ footnotes and carets, ~~ and ==
+    # marks): character references, which no extension reads and the browser shows as the character.
+    text = _ENTITY_ALWAYS.sub(lambda m: f"&#{ord(m.group(0))};", text)
     # Markdown ignores a single line break but a blank line would start a new block inside a cell;
     # it reads a lone carriage return as a line break too.
     text = re.sub(r"\s*[\r\n]\s*", " ", text)
+    # Spaces and tabs at the start would make the text indented code wherever a template puts it at the
+    # start of a line, two at the end a line break: one space is what a reader sees of them anyway (and
+    # what a label such as ", " needs).
+    text = _EDGE_SPACE.sub(" ", text)
+    # A template may put the text at the start of a line, where its first character decides what block
+    # the line is. Whatever punctuation is still bare there (":" of a definition, "/" of a pymdownx block,
+    # "$" of maths …) becomes a character reference: the line can only start a paragraph.
+    lead = 1 if text[:1] == " " else 0
+    if text[lead:lead + 1] in _LEAD_PUNCTUATION:
+        text = f"{text[:lead]}&#{ord(text[lead])};{text[lead + 1:]}"
     return Markup(text)
+
+
+_EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$")
+
+
+_ENTITY_ALWAYS = re.compile(r"[~?=^]")
+# ASCII punctuation, less "\\" and "&", which at this point start a backslash escape or a character reference
+_LEAD_PUNCTUATION = frozenset("!\"#$%'()*+,-./:;<=>?@[]^_`{|}~")
+
+
+def prose(value) -> Markup:
+    """Editor prose (summary, background, a mechanism's description …) → Markdown that can only be paragraphs.
+
+    Paragraphs are separated by blank lines; each becomes one line of escaped text (see ``escape``) that
+    starts with a letter, a digit, a backslash escape or a character reference. Whatever an editor types
+    (a fence, ``!!! warning``, ``??? note``, ``=== "tab"``, a heading, a list, a table, a quote, a footnote,
+    a link definition, an attribute list, raw HTML, indented code) is shown as the text it is."""
+    if isinstance(value, Markup):
+        return value
+    escaped = (escape(p).strip() for p in paragraphs("" if value is None else str(value)))
+    return Markup("\n\n".join(p for p in escaped if p))  # a paragraph of control characters is none
 
 
 def paragraphs(value: str) -> list[str]:
