@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import text
-from .cite import DEFAULT_SITE_URL, cite
+from .cite import cite
 from .diagram import pairings_svg
 from .derive import Derived, comparisons, representative
 from .load import Library
@@ -56,7 +56,7 @@ class FigureGroup:
 
 
 class Renderer:
-    def __init__(self, lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
+    def __init__(self, lib: Library, site_url: str | None = None, changed: dict[str, str | None] | None = None,
                  handouts: bool = False):
         self.lib = lib
         self.stories = lib.stories()  # once: lib.stories() builds a new dict on every call
@@ -231,8 +231,13 @@ class Renderer:
 
     def citation(self, slug: str, lang: str):
         story = self.stories[slug]
-        url = f"{self.site_url}{'' if lang == 'zh' else 'en/'}{self.folder(slug)}/{slug}/"
-        return cite(slug, getattr(story.title, lang), lang, url, self.changed.get(slug))
+        return cite(slug, getattr(story.title, lang), lang, self.page_url(slug, lang), self.changed.get(slug))
+
+    def page_url(self, slug: str, lang: str) -> str | None:
+        """A story page's published address, or None where the site's address is not known."""
+        if not self.site_url:
+            return None
+        return f"{self.site_url}{'' if lang == 'zh' else 'en/'}{self.folder(slug)}/{slug}/"
 
     def story_page(self, slug: str, lang: str, charts: list) -> str:
         lib = self.lib
@@ -245,7 +250,7 @@ class Renderer:
             children=sorted(self.children.get(slug, [])), figure_count=len(figures),
             key_figures=self.key_figures(slug), charts=charts, citation=self.citation(slug, lang),
             handout=f"{slug}-handout.pdf" if self.handouts and slug in lib.cases else None,
-            citation_url=f"{self.site_url}{'' if lang == 'zh' else 'en/'}{self.folder(slug)}/{slug}/",
+            citation_url=self.page_url(slug, lang),
             changed=self.changed.get(slug), pre=lambda value: Markup(f"<pre class=\"cg-cite\"><code>"
                                                                     f"{text.html_attr(value)}</code></pre>"))
 
@@ -375,7 +380,7 @@ def story_file(lib: Library, slug: str) -> Path:
     return lib.data_dir / folder / slug / name
 
 
-def site_units(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
+def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str | None] | None = None,
                handouts: bool = False) -> list[Unit]:
     """Every generated page, chart and download, as units keyed on their inputs (nothing rendered yet)."""
     from . import charts as charting
@@ -516,7 +521,7 @@ def site_units(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str
     return units
 
 
-def render_site(lib: Library, site_url: str = DEFAULT_SITE_URL, changed: dict[str, str | None] | None = None,
+def render_site(lib: Library, site_url: str | None = None, changed: dict[str, str | None] | None = None,
                 handouts: bool = False) -> dict[str, Content]:
     """Every generated page, chart and download, keyed by its path under build/docs (all units rendered)."""
     pages: dict[str, Content] = {}
