@@ -701,8 +701,13 @@ def test_hostile_text_builds_and_renders_inert(tmp_path, monkeypatch):
     assert seen_whole > 20 and seen_short > 50
     case_page = " ".join("".join(_feed(site / "en/cases/east-west/index.html").text).split())
     for fragment in ('<script>alert("x")</script>', "[link](javascript:alert(3))", "{{ 7*7 }}", "{% if 1 %}",
-                     '{: .cls onclick="alert(4)" }', "x]: javascript:alert(5) [TOC]", "# heading", "```"):
+                     '{: .cls onclick="alert(4)" }', "x]: javascript:alert(5) [TOC]", "# heading", "```",
+                     '!!! danger "admonition"', '??? note "details"', "- item", "indented code"):
         assert fragment in case_page, fragment
+    # block Markdown in the prose stays text (tests/test_prose.py has every construct): no code block but the
+    # citation boxes, no admonition but the flags' warnings
+    case_html = (site / "en/cases/east-west/index.html").read_text(encoding="utf-8")
+    assert case_html.count("<pre") == case_html.count('<pre class="cg-cite"') and "admonition danger" not in case_html
     for svg in site.rglob("*.svg"):
         dom = xml.dom.minidom.parse(str(svg))  # well-formed: the text is escaped
         assert not dom.getElementsByTagName("script") and not dom.getElementsByTagName("foreignObject"), svg
