@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from .models import (DATE, FIGURE_COLUMNS, FILE_NAME, LENGTH_KINDS, MAX_ID, METRIC_ID, REQUIRED_COLUMNS, SLUG, Case,
                      Category, Figure, Group, Mechanism, Metric, Practice, Region, SearchTerms, Source, Unit)
 from .problems import Problem, clip, warning
-from .yamlio import CONTROL, CONTROL_HINT, YamlDoc, decode, dotted, load_yaml, read_bytes, refusal
+from .yamlio import CONTROL, CONTROL_HINT, MAX_YAML_BYTES, YamlDoc, decode, dotted, load_yaml, read_bytes, refusal
 
 REGISTERS = {  # file name → (model, what the entries are called in messages)
     "units.yaml": (Unit, "unit"),
@@ -415,11 +415,35 @@ def _scan(lib: Library, problems: list[Problem]) -> set[Path]:
             if found:
                 message, hint = found
                 what = "folder" if is_dir else "file"
+                if is_dir and "outside data/" in message:
+                    hint = "move the folder into data/ instead of linking to it: casegen reads only what is inside data/"
+                if story_folder and here != root:
+                    lib.invalid_ids.add(name)  # references to it are not reported again
                 problems.append(Problem(lib.shown(path), 1, f"({what})", f"cannot read the {what}: {message}", hint,
                                         "file"))
                 refused.add(path)
+            elif here == root and not is_dir and name.endswith(".yaml") and name not in KNOWN_FILES:
+                _stray_yaml(lib, path, problems)
         dirs[:] = [d for d in dirs if here / d not in refused]
     return refused
+
+
+KNOWN_FILES = {*REGISTERS, "metrics.yaml", "search.yaml"}
+
+
+def _stray_yaml(lib: Library, path: Path, problems: list[Problem]) -> None:
+    """A data/*.yaml that no loader reads: the build still reads it (its digest decides what to rebuild), so
+    it may not be large; and it is probably a misspelt register."""
+    shown = lib.shown(path)
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        problems.append(Problem(shown, 1, "(file)", f"the file is {size / 1e6:.1f} MB; casegen reads files of at "
+                                f"most {MAX_YAML_BYTES / 1e6:g} MB", "remove it from data/: casegen does not use it",
+                                "size"))
+    else:
+        problems.append(warning(shown, 1, "(file)", "casegen does not read this file",
+                                "the YAML files of data/ are " + ", ".join(sorted(KNOWN_FILES)) +
+                                ": rename it if it is one of them misspelt, otherwise move it out of data/", "file"))
 
 
 def _load_story(lib: Library, folder: Path, file_name: str, model: type[BaseModel], problems: list[Problem],

@@ -294,6 +294,7 @@ CORPUS = {
     'yaml-tab-indentation': [
         ('data/sources.yaml', 5, '(yaml)', 'YAML syntax error: found a tab character that violates indentation'),
     ],
+    'yaml-unknown-file': [('data/source.yaml', 1, '(file)', 'casegen does not read this file', W)],
     'yaml-unclosed-bracket': [(CASE, 3, '(yaml)', "YAML syntax error: did not find expected ',' or ']'")],
     'yaml-unclosed-quote': [('data/sources.yaml', 10, '(yaml)', 'YAML syntax error: found unexpected end of stream')],
 }
@@ -421,6 +422,11 @@ def _rename_case(name: str):
     return make
 
 
+def _huge_stray_yaml(root: Path) -> None:
+    """data/notes.yaml of 5 MB: no loader reads it, but the build hashes every data/*.yaml."""
+    (root / "data/notes.yaml").write_text("# notes\n" * 700_000, encoding="utf-8")
+
+
 def _huge_term(root: Path) -> None:
     """One search term of 100,000 CJK characters: jieba would keep each of its 100,000 prefixes (3 GB)."""
     (root / "data/search.yaml").write_text("terms:\n  - 劳务协作\n  - " + "劳" * 100_000 + "\n", encoding="utf-8")
@@ -464,6 +470,7 @@ GENERATED = {
     "stray-device-in-data": (_stray_device, [
         ("data/notes.yaml", 1, "(file)", "cannot read the file: it is not a regular file but a device")]),
     "folder-named-yaml": (_folder_named_yaml, [("data/notes.yaml", 1, "(folder)", "it is named like a YAML file")]),
+    "huge-stray-yaml": (_huge_stray_yaml, [("data/notes.yaml", 1, "(file)", "the file is 5.6 MB; casegen reads files of at most 1 MB")]),
     # 2. length limits
     "term-100k-cjk": (_huge_term, [
         ("data/search.yaml", 3, "terms.1", "a search term may have at most 24 characters; this one has 100,000")]),
