@@ -233,8 +233,12 @@ def cached(kind: str, key_text: str, render: Callable[[], bytes]) -> bytes:
     data = render()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # workers of a pool never share a temporary file
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk (or an interrupt) leaves no half a chart in the cache
+        raise
     return data
 
 
