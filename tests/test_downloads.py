@@ -85,7 +85,8 @@ def formula_lib(minimal):
     minimal.replace("data/metrics.yaml", "zh: 资金, en: Funds, unit", "zh: '=1+1', en: '-cmd', unit")
     minimal.replace("data/regions.yaml", "zh: 西省, en: West Province", "zh: 西省, en: '@SUM(A1)'")
     lib, problems = load_library(minimal.data)
-    assert not problems + check(lib), problems + check(lib)
+    errors = [p for p in problems + check(lib) if p.is_error]  # the validator warns of these texts; they build
+    assert not errors, errors
     return lib
 
 
