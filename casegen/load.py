@@ -113,7 +113,7 @@ def _field_name(loc: tuple, label: str | None = None) -> str:
     return f"{label}.{name}" if label else name
 
 
-_UNION_BRANCH = re.compile(r"^[a-z-]+\[.*\]$")  # pydantic's name of one branch of a union: literal[''], chain[...]
+_UNION_BRANCH = re.compile(r"[a-z-]+\[.*\]")  # pydantic's name of one branch of a union: literal[''], chain[...]
 
 
 def model_problems(exc: ValidationError, doc: YamlDoc | None, base_loc: tuple, shown: str, label: str | None,
@@ -122,7 +122,7 @@ def model_problems(exc: ValidationError, doc: YamlDoc | None, base_loc: tuple, s
     errors = exc.errors()
     for err in errors:
         if err["type"] != "extra_forbidden":
-            err["loc"] = tuple(p for p in err["loc"] if not (isinstance(p, str) and _UNION_BRANCH.match(p)))
+            err["loc"] = tuple(p for p in err["loc"] if not (isinstance(p, str) and _UNION_BRANCH.fullmatch(p)))
     # A value that fits no branch of a union (a date or ""): each branch has its say; the one that is not
     # "should be ''" explains it
     explained = {tuple(e["loc"]) for e in errors if e["type"] != "literal_error"}
@@ -287,7 +287,7 @@ def load_figures(path: Path, shown: str, problems: list[Problem], root: Path | N
                                 "the first line must be the header: " + ",".join(FIGURE_COLUMNS), "csv"))
         return []
     except csv.Error as exc:
-        problems.append(Problem(shown, 1, "(header)", f"the header cannot be read as CSV: {exc}",
+        problems.append(Problem(shown, 1, "(header)", f"the header cannot be read as CSV: {clip(exc, 80)}",
                                 "the first line must be the header: " + ",".join(FIGURE_COLUMNS), "csv"))
         return []
     header = [h.strip() for h in header]
@@ -322,7 +322,7 @@ def load_figures(path: Path, shown: str, problems: list[Problem], root: Path | N
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem(shown, start_line, "(row)", f"the row cannot be read as CSV: {exc}",
+            problems.append(Problem(shown, start_line, "(row)", f"the row cannot be read as CSV: {clip(exc, 80)}",
                                     "a double quote is probably not closed: close it, or write a double quote "
                                     "inside a quoted text as two (\"\")", "csv"))
             break
