@@ -6,13 +6,21 @@ whose key changed, or whose files on disk are not the ones last written, are ren
 render.site_units and write.Manifest). Charts missing from the cache are rendered first, in parallel
 across cores (charts.render_jobs). Nothing is written before everything is rendered, so a failed
 generation leaves build/docs as it was; site/ is built beside the old one and swapped in.
+
+Output is kept whole whatever happens to a build: one build at a time per folder (``build_lock`` on
+build/.lock); build/docs is updated through a journal (write.Journal) that is committed in one rename once
+the site is staged, and restored otherwise, also by the next build when this one was killed (``recover``);
+the staged site is exchanged with the published one in one step (write.publish), so site/ is always a whole
+site, the old or the new one.
 """
 
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -21,13 +29,124 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import handout
-from .cite import last_changed, last_changed_folders, site_url
+from . import address
+from .address import site_url
+from .cite import last_changed, last_changed_folders
 from .validate import validate
-from .write import CacheFile, Journal, Manifest, Written, fresh_dir, swap_in, sync_tree
+from .write import (CacheFile, Journal, Manifest, Written, committed_note, discard, drop_committed, publish,
+                    recover_site, restore_leftover, set_modes, staging_dir, sync_tree)
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: builds are not serialised
+    fcntl = None
 
 
 class BuildError(Exception):
     pass
+
+
+# -- one build at a time -----------------------------------------------------------------------------------
+
+LOCK_TIMEOUT_S = 1800  # how long a build waits for another one in the same folder ($CASEGEN_LOCK_TIMEOUT)
+_held: dict[Path, int] = {}  # folders this process holds the lock of → how many times (it is re-entrant)
+_fds: dict[Path, int] = {}   # … and the descriptor it holds it through
+
+
+def lock_path(root: Path) -> Path:
+    return root / "build" / ".lock"
+
+
+@contextmanager
+def build_lock(root: Path):
+    """Hold build/.lock of ``root`` (flock) for the block: a second build, `casegen build --no-site` or a
+    live preview's regeneration in the same folder waits (saying so once), or gives up after
+    $CASEGEN_LOCK_TIMEOUT seconds (default 1800). Children started inside inherit the lock (``lock_fd``), so
+    an orphan of a killed build keeps the next one waiting until it is gone."""
+    root = root.resolve()
+    if fcntl is None or root in _held:
+        _held[root] = _held.get(root, 0) + 1
+        try:
+            yield
+        finally:
+            _held[root] -= 1
+            if not _held[root]:
+                del _held[root]
+        return
+    path = lock_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("waiting for another casegen build in this folder…", file=sys.stderr, flush=True)
+            timeout = float(os.environ.get("CASEGEN_LOCK_TIMEOUT") or LOCK_TIMEOUT_S)
+            deadline = time.monotonic() + timeout
+            while True:
+                time.sleep(0.1)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise BuildError(f"another casegen build in this folder still holds build/.lock after "
+                                         f"{timeout:g} s; wait for it to finish (or stop it), then build again"
+                                         ) from None
+        _held[root], _fds[root] = 1, fd
+        try:
+            yield
+        finally:
+            del _held[root], _fds[root]
+    finally:
+        os.close(fd)  # releases the lock (children holding a copy keep it until they end)
+
+
+def lock_fd(root: Path) -> tuple[int, ...]:
+    """The lock's descriptor to pass to a child (``pass_fds``), if this process holds it through flock."""
+    fd = _fds.get(root.resolve())
+    return (fd,) if fd is not None else ()
+
+
+def recover(root: Path) -> None:
+    """Repair what a killed build left, under the lock: ``_recover``."""
+    root = root.resolve()
+    with build_lock(root):
+        _recover(root)
+
+
+def _recover(root: Path) -> None:
+    """Run first by every build, holding the lock: a journal left by a killed build puts build/docs back as
+    it was before it; a swap it had committed to is finished; a missing site/ comes back from site.old;
+    left-over site.new and site.old are removed (or, when they cannot be, named in a warning)."""
+    base = root / "build"
+    if restore_leftover(base):
+        print("an interrupted build was undone: build/docs/ is back as it was before it", file=sys.stderr)
+    recover_site(root / "site", committed_note(base, "site"))
+    drop_committed(base)
+
+
+def describe_os_error(err: OSError, root: Path) -> str:
+    """One line for a failure of the file system: what failed, on which path, and what to do."""
+    name = err.filename
+    shown = str(name) if name is not None else "a file"
+    if name is not None:
+        path = Path(os.fsdecode(name))
+        if path.is_absolute() and path.is_relative_to(root):
+            shown = path.relative_to(root).as_posix()
+    reason = err.strerror or type(err).__name__
+    code = err.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        hint = "free disk space (`make clean` removes the build cache) and build again"
+    elif code in (errno.EACCES, errno.EPERM):
+        hint = f"fix the permissions of {shown} (or build as the user who owns it), then build again"
+    elif code == errno.EROFS:
+        hint = "the file system is read-only: build in a writable copy of the project"
+    elif code == errno.ENAMETOOLONG:
+        hint = "the name is too long for the file system: shorten it (a case's slug, a file under docs/)"
+    else:
+        hint = f"check {shown} and build again"
+    return f"{reason}: {shown}; {hint}"
 
 
 @contextmanager
@@ -56,9 +175,48 @@ def copy_site_files(source: Path, dest: Path) -> None:
 
 
 def static_docs(root: Path) -> dict[str, bytes]:
-    """Hand-written pages and assets under docs/, copied into the generated tree."""
+    """Hand-written pages and assets under docs/, copied into the generated tree.
+
+    Only regular files and folders are published. A symbolic link is followed while it stays in the project
+    (a page shared with data/, say); one that leads out of it (to /etc/passwd, a home folder) or nowhere,
+    and anything that is not a file (a FIFO, a device, a socket), stops the build before anything is
+    written: a BuildError naming ``docs/<path>``."""
+    project = root.resolve()
     docs = root / "docs"
-    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+    files: dict[str, bytes] = {}
+
+    def check_link(path: Path, shown: str) -> Path:
+        target = path.resolve()
+        if not target.is_relative_to(project):
+            raise BuildError(f"{shown}: a symbolic link to {target}, outside the project; only files inside the "
+                             f"project are published: copy what it should show into docs/, or remove the link")
+        if not target.exists():
+            raise BuildError(f"{shown}: a symbolic link to {target}, which does not exist; fix or remove it")
+        return target
+
+    def visit(folder: Path, prefix: str, seen: frozenset) -> None:
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            rel = prefix + entry.name
+            path = Path(entry.path)
+            shown = f"docs/{rel}"
+            real = check_link(path, shown) if entry.is_symlink() else path
+            mode = path.stat().st_mode
+            if stat.S_ISDIR(mode):
+                if real.resolve() in seen:
+                    raise BuildError(f"{shown}: a symbolic link back into a folder that holds it; remove it")
+                visit(path, rel + "/", seen | {real.resolve()})
+            elif stat.S_ISREG(mode):
+                files[rel] = path.read_bytes()
+            else:
+                kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+                raise BuildError(f"{shown}: {kind}, not a file; only files and folders are published: remove it")
+
+    if docs.is_symlink():
+        check_link(docs, "docs")
+    if docs.is_dir():
+        visit(docs, "", frozenset({docs.resolve()}))
+    return dict(sorted(files.items()))
 
 
 def story_folder(lib, slug: str) -> str:
@@ -93,6 +251,7 @@ def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, st
     lib = lib or validate(root / "data")
     docs_dir = root / "build" / "docs"
     charts.CACHE = root / "build" / "cache"
+    hand_written_files = static_docs(root)  # first: a bad file under docs/ stops the build before anything
     manifest = Manifest.load(manifest_path(root))
     with _phase(timings, "plan"):
         if changed is None:
@@ -108,7 +267,7 @@ def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, st
     if timings is not None:
         timings["charts_rendered"] = len(jobs)
     with _phase(timings, "render"):
-        files: dict[str, str | bytes | CacheFile] = dict(static_docs(root))
+        files: dict[str, str | bytes | CacheFile] = dict(hand_written_files)
         hand_written = set(files)
         records: dict[str, dict] = {}
         kept: set[str] = set()
@@ -133,17 +292,25 @@ def manifest_path(root: Path) -> Path:
     return root / "build" / "docs-manifest.json"
 
 
+# The environment MkDocs and Chromium run in, whatever the caller's: the same bytes for the same data.
+FIXED_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "LANGUAGE": "", "TZ": "UTC"}
+
+
 def run_mkdocs(root: Path, out: Path) -> None:
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
            "-d", str(out)]
     # The end-of-life notice of Material is known (README, "MkDocs' future"); keep the output to what failed.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **FIXED_LOCALE}
+    env.pop("CASEGEN_SERVE", None)  # the plugin regenerates only in a live preview, never inside a build
     # Sitemap dates from the data, not the build day: mkdocs honours SOURCE_DATE_EPOCH.
     changed = last_changed(root, ["data", *SITE_FILES])
     epoch = int(datetime.datetime.fromisoformat(changed).replace(tzinfo=datetime.timezone.utc).timestamp()) \
         if changed else 0
     env.setdefault("SOURCE_DATE_EPOCH", str(epoch))
-    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
+    # MkDocs' canonical links and sitemap get the address the pages were generated with (mkdocs.yml reads
+    # SITE_URL), or none: an empty site_url, never a placeholder.
+    env["SITE_URL"] = site_url(root) or ""
+    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, pass_fds=lock_fd(root))
     if result.returncode != 0:
         output = result.stderr + result.stdout
         relevant = [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
@@ -167,11 +334,22 @@ def search_dictionary(lib) -> str:
 
 def generate_docs(root: Path, handouts: bool = False, timings: dict | None = None):
     """Validate, render what changed and update build/docs in place, writing only files whose bytes
-    changed; on a problem (invalid data, a failing template) nothing is written. Returns the library."""
+    changed; on a problem (invalid data, a failing template, a full disk) build/docs stays as it was.
+    Holds the build lock. Returns the library."""
     root = root.resolve()
-    with _phase(timings, "validate"):
-        lib = validate(root / "data")
-    return write_docs(root, lib, handouts, None, timings)
+    with build_lock(root):
+        _recover(root)
+        with _phase(timings, "validate"):
+            lib = validate(root / "data")
+        journal = Journal(root / "build")
+        try:
+            write_docs(root, lib, handouts, None, timings, journal)
+        except BaseException:
+            journal.restore()
+            raise
+        journal.commit()
+        journal.finish()
+    return lib
 
 
 def write_docs(root: Path, lib, handouts: bool, changed: dict[str, str | None] | None, timings: dict | None,
@@ -198,41 +376,73 @@ def write_docs(root: Path, lib, handouts: bool, changed: dict[str, str | None] |
 def build(root: Path, site: bool = True, timings: dict | None = None) -> None:
     """Regenerate build/docs and, with ``site``, rebuild site/; on failure both stay as they were.
 
-    ``timings``, if given, receives the wall time of each phase in seconds (see casegen.bench)."""
+    One build at a time per folder (``build_lock``); first of all, what a killed build left is repaired
+    (``_recover``). A failure of the file system (a full disk, a permission) is a BuildError saying what to
+    do. ``timings``, if given, receives the wall time of each phase in seconds (see casegen.bench)."""
     root = root.resolve()
+    with build_lock(root):
+        try:
+            _recover(root)
+            _build(root, site, timings)
+        except OSError as err:
+            raise BuildError(describe_os_error(err, root)) from err
+
+
+def _build(root: Path, site: bool, timings: dict | None) -> None:
     executable = handout.chromium() if site else None
     with _phase(timings, "validate"):
         lib = validate(root / "data")
     changed = changed_dates(root, lib)
-    if not site:
-        write_docs(root, lib, False, changed, timings)
-        return
-    # build/docs is updated before MkDocs reads it; if MkDocs (or printing) fails, the journal puts it back.
+    if site:
+        unknown = address.warning(address.resolve(root))
+        if unknown:
+            print(unknown, file=sys.stderr)
+    # build/docs is updated before MkDocs reads it; if anything fails before the journal is committed, the
+    # journal puts it back (and the next build does, if this one is killed).
     journal = Journal(root / "build")
     target = root / "site"
-    staging = fresh_dir(target, ".new")
+    staging = None
     try:
         write_docs(root, lib, executable is not None, changed, timings, journal)
-        with _phase(timings, "mkdocs"):
-            run_mkdocs(root, staging)
-        if executable:
-            pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
-                     for slug in lib.cases for prefix in ("", "en/")]
-            with _phase(timings, "handouts"):
-                printed = handout.print_cached(root / "build" / "cache" / "pdf", staging, pages, executable,
-                                               site_url(root))
-            if timings is not None:
-                timings["handouts_printed"] = printed
-        else:
-            print("PDF handouts skipped: Chromium not found (install it or set CASEGEN_CHROMIUM).",
-                  file=sys.stderr)
+        if site:
+            staging = staging_dir(target)
+            with _phase(timings, "mkdocs"):
+                run_mkdocs(root, staging)
+            if executable:
+                pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
+                         for slug in lib.cases for prefix in ("", "en/")]
+                with _phase(timings, "handouts"):
+                    printed = handout.print_cached(root / "build" / "cache" / "pdf", staging, pages, executable,
+                                                   site_url(root), pass_fds=lock_fd(root))
+                if timings is not None:
+                    timings["handouts_printed"] = printed
+            elif os.environ.get("CASEGEN_NO_PDF"):
+                print("PDF handouts skipped: CASEGEN_NO_PDF is set.", file=sys.stderr)
+            else:
+                print("PDF handouts skipped: Chromium not found (install it or set CASEGEN_CHROMIUM).",
+                      file=sys.stderr)
+            set_modes(staging)  # 0644/0755 whatever the umask: a web server running as another user reads it
+        # The commit: from here on build/docs stands; the journal names the staged site, so that a swap cut
+        # short is finished by the next build.
+        journal.commit(**({"site": staging.stat().st_ino} if staging else {}))
     except BaseException as err:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            discard(staging, target, quiet=True)
         journal.restore()
         if isinstance(err, RuntimeError):
             raise BuildError(str(err)) from err
         raise
-    journal.discard()
-    with _phase(timings, "swap"):
-        swap_in(staging, target)
-
+    if staging is not None:
+        with _phase(timings, "swap"):
+            try:
+                old = publish(staging, target)
+            except BaseException:
+                journal.uncommit()  # nothing moved: undo the whole build
+                discard(staging, target, quiet=True)
+                journal.restore()
+                raise
+            journal.finish()
+            if old is not None:
+                discard(old, target)  # a failure here only warns: the new site is in place
+    else:
+        journal.finish()

@@ -58,8 +58,16 @@ def build(root: Path, no_site: bool) -> None:
         _report(err, "text")
         sys.exit(1)
     except BuildError as err:
-        click.echo(f"build failed: {err}\nNothing was changed: build/docs/ and site/ are as they were.", err=True)
-        sys.exit(1)
+        _failed(err)
+
+
+def _failed(err: Exception) -> None:
+    """A failed build: what failed and what to do (one line when the cause is), and that nothing changed."""
+    message = str(err)
+    state = "Nothing was changed: build/docs/ and site/ are as they were."
+    click.echo(f"build failed: {message}\n{state}" if "\n" in message else f"build failed: {message}. {state}",
+               err=True)
+    sys.exit(1)
 
 
 @main.command()
@@ -71,7 +79,7 @@ def serve(root: Path, port: int) -> None:
     import os
     import subprocess
 
-    from .build import generate_docs
+    from .build import BuildError, describe_os_error, generate_docs
     from .render import TEMPLATES
 
     root = root.resolve()
@@ -80,6 +88,10 @@ def serve(root: Path, port: int) -> None:
     except DataError as err:
         _report(err, "text")
         sys.exit(1)
+    except BuildError as err:
+        _failed(err)
+    except OSError as err:
+        _failed(BuildError(describe_os_error(err, root)))
     env = {**os.environ, "CASEGEN_SERVE": "1", "NO_MKDOCS_2_WARNING": "1"}
     # --livereload explicitly: with click 8.3 mkdocs 1.6.1 reads the flag's default as off.
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(root / "mkdocs.yml"),

@@ -16,26 +16,50 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from contextlib import ExitStack
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from .build import generate_docs
+from .build import BuildError, build_lock, describe_os_error, generate_docs
 from .problems import DataError
 
 I18N_VERSION = "1.3.1"  # the version whose reconfigure_search_duplicates dedupe_search_entries reproduces
 
 
 class CasegenPlugin(BasePlugin):
+    """In a live preview each rebuild holds the build lock from the regeneration to the end of MkDocs' build,
+    so that a `casegen build` in the same folder never rewrites build/docs under it (it waits)."""
+
+    def __init__(self):
+        super().__init__()
+        self._lock = ExitStack()
+
     def on_pre_build(self, config, **kwargs) -> None:
         if not os.environ.get("CASEGEN_SERVE"):
             return
-        root = Path(config.config_file_path).parent
+        root = Path(config.config_file_path).parent.resolve()
+        self._lock.close()
+        try:
+            self._lock.enter_context(build_lock(root))
+        except BuildError as err:
+            print(f"{err}; the preview shows the last good version.")
+            return
         try:
             generate_docs(root)
         except DataError as err:
             print("\n".join(str(p) for p in err.problems))
             print(f"{len(err.problems)} problem(s) in data/; the preview shows the last good version.")
+        except BuildError as err:
+            print(f"{err}\nThe preview shows the last good version.")
+        except OSError as err:
+            print(f"{describe_os_error(err, root)}\nThe preview shows the last good version.")
+
+    def on_build_error(self, error, **kwargs) -> None:
+        self._lock.close()
+
+    def on_shutdown(self) -> None:
+        self._lock.close()
 
     @event_priority(-100)  # after mkdocs-static-i18n has built the other language and its sitemap
     def on_post_build(self, config, **kwargs) -> None:
@@ -43,6 +67,7 @@ class CasegenPlugin(BasePlugin):
         if not config.site_url:
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (Path(config.site_dir) / name).unlink(missing_ok=True)
+        self._lock.close()  # a live preview's rebuild is over: a `casegen build` waiting may go on
 
 
 def dedupe_search_entries(prefixes: tuple[str, ...], entries: list[dict]) -> None:

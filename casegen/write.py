@@ -13,18 +13,23 @@ unit of the generator the key it was rendered with. A unit whose key did not cha
 still look as recorded is not rendered again; a file changed behind the generator's back no longer
 looks as recorded, so its unit is rendered again and the file rewritten.
 
-``site/`` is still replaced as a whole (``fresh_dir`` and ``swap_in``): MkDocs rebuilds all of it. When
-MkDocs then fails, a ``Journal`` of the files the sync replaced or removed (hard links, so keeping them
-costs no copy) puts build/docs back as it was.
+``site/`` is still replaced as a whole: MkDocs rebuilds all of it into ``site.new`` (``staging_dir``), which
+``publish`` exchanges with ``site/`` in one step (renameat2 on Linux), so ``site/`` is always a whole site.
+When MkDocs then fails, a ``Journal`` of the files the sync replaced or removed (hard links, so keeping them
+costs no copy) puts build/docs back as it was; it lives on disk, so the next build does the same for a
+build that was killed (``restore_leftover``, ``recover_site``).
 """
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import hashlib
 import json
 import os
+import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,8 +75,13 @@ class Manifest:
     def save(self) -> None:
         data = {"version": MANIFEST_VERSION, "units": self.units, "files": self.files}
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, self.path)
+        try:
+            tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                           encoding="utf-8")
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def intact(self, target: Path, rel: str) -> bool:
         """Whether ``target/rel`` is still the file this manifest recorded (same size, mtime and inode)."""
@@ -110,15 +120,27 @@ def _write(dest: Path, content: str | bytes | CacheFile) -> None:
         raise
 
 
+JOURNAL = ".journal"        # the journal of a build under way: restored if the build does not finish
+DONE = ".journal.done"      # a journal whose build has committed: removed, never restored
+
+
 class Journal:
     """The old versions of the files under ``base`` that a build replaces or removes, and the names of the
-    files it creates, kept until the build has succeeded (``discard``) or failed (``restore``)."""
+    files it creates, kept on disk until the build has succeeded (``commit``) or failed (``restore``).
+
+    Everything is on disk before the file it concerns is touched: a saved file is a hard link (or a copy,
+    renamed into place whole) under ``.journal/files/``, a created file's name is appended to
+    ``.journal/created`` first. So a build killed at any point (SIGKILL, a power cut after the kernel has
+    the data) leaves a journal that ``restore_leftover`` turns back into the previous tree. The commit is
+    one rename (``.journal`` → ``.journal.done``): before it the build is undone, after it it stands."""
 
     def __init__(self, base: Path):
         self.base = base
-        self.folder = base / ".journal"
-        if self.folder.exists():
-            shutil.rmtree(self.folder)
+        self.folder = base / JOURNAL
+        restore_leftover(base)  # a killed build's journal: put its files back before keeping new ones
+        _remove(base / DONE)
+        (self.folder / "files").mkdir(parents=True)
+        self._log = open(self.folder / "created", "a", encoding="utf-8")
         self.saved: set[str] = set()
         self.created: set[str] = set()
 
@@ -127,35 +149,119 @@ class Journal:
         rel = path.relative_to(self.base).as_posix()
         if rel in self.saved or rel in self.created:
             return
-        if not path.exists():
+        if not os.path.lexists(path):
+            self._log.write(json.dumps(rel, ensure_ascii=False) + "\n")
+            self._log.flush()  # in the kernel's hands before the file exists
             self.created.add(rel)
             return
-        saved = self.folder / rel
+        saved = self.folder / "files" / rel
         saved.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(path, saved)  # the same inode: restored, the file looks untouched to the manifest
         except OSError:
-            shutil.copy2(path, saved)
+            tmp = self.folder / "copying"  # a copy cut short (a full disk) must not pass for the old file
+            try:
+                shutil.copy2(path, tmp)
+                os.replace(tmp, saved)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
         self.saved.add(rel)
 
     def restore(self) -> None:
-        for rel in sorted(self.created):
-            path = self.base / rel
-            path.unlink(missing_ok=True)
-            for parent in path.parents:
-                if parent == self.base or not parent.is_dir() or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-        for rel in sorted(self.saved):
-            dest = self.base / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.folder / rel, dest)
-        self.discard()
-
-    def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Put back what the build replaced and remove what it created."""
+        self._log.close()
+        _restore(self.folder, self.base)
+        _drop(self.base)
         self.saved.clear()
         self.created.clear()
+
+    def commit(self, **notes: int) -> None:
+        """The build stands: from here on the journal is not restored. ``notes`` (for the site: the inode of
+        the staged site, so that an interrupted swap is finished by the next build) go with it."""
+        self._log.close()
+        for name, value in notes.items():
+            (self.folder / f"{name}.note").write_text(str(value), encoding="utf-8")
+        _remove(self.base / DONE)
+        os.replace(self.folder, self.base / DONE)
+
+    def uncommit(self) -> None:
+        """Undo ``commit`` (publishing the site failed before anything moved), so that ``restore`` works."""
+        for note in (self.base / DONE).glob("*.note"):
+            note.unlink()
+        os.replace(self.base / DONE, self.folder)
+        self._log = open(self.folder / "created", "a", encoding="utf-8")
+
+    def finish(self) -> None:
+        """Remove the committed journal."""
+        _remove(self.base / DONE)
+        self.saved.clear()
+        self.created.clear()
+
+
+def restore_leftover(base: Path) -> bool:
+    """Undo the build that left its journal under ``base`` (it was killed). Returns whether there was one."""
+    folder = base / JOURNAL
+    if not folder.is_dir():
+        return False
+    _restore(folder, base)
+    _drop(base)
+    return True
+
+
+def committed_note(base: Path, name: str) -> int | None:
+    """A note of a committed journal whose removal did not finish (None when there is none)."""
+    try:
+        return int((base / DONE / f"{name}.note").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def drop_committed(base: Path) -> None:
+    _remove(base / DONE)
+
+
+def _restore(folder: Path, base: Path) -> None:
+    created: set[str] = set()
+    try:
+        lines = (folder / "created").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        try:
+            created.add(json.loads(line))
+        except ValueError:
+            pass  # the last line, cut short by the kill: its file was not created yet
+    files = folder / "files"
+    saved = {p.relative_to(files).as_posix() for p in files.rglob("*")
+             if p.is_file() or p.is_symlink()} if files.is_dir() else set()
+    for rel in sorted(created - saved):
+        path = base / rel
+        if path.is_dir() and not path.is_symlink():
+            continue
+        path.unlink(missing_ok=True)
+        for parent in path.parents:
+            if parent == base or not parent.is_dir() or any(parent.iterdir()):
+                break
+            parent.rmdir()
+    for rel in sorted(saved):
+        dest = base / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(files / rel, dest)
+
+
+def _drop(base: Path) -> None:
+    """Remove the journal as one step: renamed out of the way first, so a kill during the removal leaves no
+    half a journal that would be restored."""
+    _remove(base / DONE)
+    if (base / JOURNAL).exists():
+        os.replace(base / JOURNAL, base / DONE)
+    _remove(base / DONE)
+
+
+def _remove(path: Path) -> None:
+    if os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @dataclass
@@ -213,21 +319,187 @@ def sync_tree(target: Path, files: dict[str, str | bytes | CacheFile], kept: set
     return report
 
 
-def swap_in(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new`` (both directories on one filesystem)."""
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    if old.exists():
-        shutil.rmtree(old)
+# -- publishing site/ --------------------------------------------------------------------------------------
+# site/ is built beside the published one (site.new) and exchanged with it in one step, so site/ is at every
+# moment the old site or the new one, whole. Linux has that step, renameat2(RENAME_EXCHANGE); elsewhere (or
+# on a file system without it) two renames leave a moment without site/, which the next build repairs:
+# the build's committed journal names the inode of the staged site.
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
 
 
-def fresh_dir(target: Path, suffix: str) -> Path:
-    path = target.with_name(target.name + suffix)
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
+def _renameat2():
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_RENAMEAT2 = _renameat2() if sys.platform.startswith("linux") else None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Exchange the directories ``a`` and ``b`` atomically. False where the system cannot (then nothing
+    happened); an OSError for any other failure (nothing happened either)."""
+    import ctypes
+
+    if _RENAMEAT2 is None:
+        return False
+    if _RENAMEAT2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def staging_dir(target: Path) -> Path:
+    """An empty ``<target>.new`` to build into (a leftover one is removed, or moved aside if it cannot be)."""
+    staging = target.with_name(target.name + ".new")
+    if os.path.lexists(staging):
+        discard(staging, target, quiet=True)
+    staging.mkdir(mode=0o755)
+    return staging
+
+
+def aside_name(target: Path) -> Path:
+    """A free name to move an old site to: ``site.old``, else ``site.old.1``, ``site.old.2`` …"""
+    path, n = target.with_name(target.name + ".old"), 0
+    while os.path.lexists(path):
+        n += 1
+        path = target.with_name(f"{target.name}.old.{n}")
     return path
+
+
+def asides(target: Path) -> list[Path]:
+    """Old sites left beside ``target`` (``site.old``, ``site.old.N``), the most recently moved first."""
+    found = [p for p in target.parent.glob(target.name + ".old*")
+             if p.name == target.name + ".old" or re.fullmatch(re.escape(target.name) + r"\.old\.\d+", p.name)]
+    return sorted(found, key=lambda p: (-p.lstat().st_ctime_ns, p.name))
+
+
+def publish(staging: Path, target: Path) -> Path | None:
+    """Put the whole site ``staging`` in the place of ``target``. Returns where the previous site now is
+    (to be removed with ``discard``), or None. On an error nothing has moved."""
+    if not os.path.lexists(target):
+        os.replace(staging, target)
+        return None
+    if exchange(staging, target):
+        return staging  # the previous site now has the staging name
+    old = aside_name(target)
+    os.replace(target, old)
+    try:
+        os.replace(staging, target)
+    except BaseException:
+        os.replace(old, target)
+        raise
+    return old
+
+
+def _rmtree(path: Path) -> OSError | None:
+    """shutil.rmtree, returning the first error with the full path of what could not be removed."""
+    failures: list[OSError] = []
+
+    def note(func, name, exc):
+        exc = exc if isinstance(exc, BaseException) else exc[1]
+        if not isinstance(exc, FileNotFoundError):
+            failures.append(OSError(getattr(exc, "errno", None), getattr(exc, "strerror", None) or str(exc),
+                                    os.fsdecode(name)))
+
+    try:
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(path, onexc=note)
+        else:
+            shutil.rmtree(path, onerror=note)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        failures.append(err)
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        failures.append(err)
+    return failures[0] if failures else OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), str(path))
+
+
+def remove_tree(path: Path) -> OSError | None:
+    """Remove the folder ``path``, read-only parts too (made writable when ours); the error, if it stays."""
+    if _rmtree(path) is None:
+        return None
+    for _ in range(2):  # twice: folders that were unreadable can be listed the second time
+        for folder, dirs, _files in os.walk(path, onerror=lambda err: None):
+            for name in dirs:
+                try:
+                    os.chmod(os.path.join(folder, name), 0o700, follow_symlinks=False)
+                except OSError:
+                    pass
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+    return _rmtree(path)
+
+
+def discard(path: Path, target: Path, quiet: bool = False) -> None:
+    """Remove a previous or left-over site ``path`` beside ``target``; it never fails a build. What cannot be
+    removed is moved aside (so the staging name stays free) and named in one warning (unless ``quiet``)."""
+    root = target.parent
+    if path.name == target.name + ".new":
+        aside = aside_name(target)
+        try:
+            os.replace(path, aside)
+            path = aside
+        except OSError:
+            pass  # removed where it is, then
+    err = remove_tree(path)
+    if err is not None and not quiet:
+        where = Path(err.filename).relative_to(root) if err.filename and Path(err.filename).is_relative_to(root) \
+            else err.filename or path.name
+        left = path.relative_to(root)
+        print(f"warning: could not remove the previous site, left at {left}/ ({err.strerror or err}: {where}); "
+              f"site/ is whole and in place. Fix the permissions of {where} (or remove {left}/ yourself); "
+              f"the next build tries again.", file=sys.stderr)
+
+
+def recover_site(target: Path, committed: int | None) -> None:
+    """Repair what an interrupted build left beside ``target``: finish a swap the build had committed to (the
+    staged site with inode ``committed``), put back the last published site if ``target`` is missing, and
+    remove left-over staged and old sites."""
+    staging = target.with_name(target.name + ".new")
+    old = asides(target)
+    if committed is not None:
+        current = target.stat().st_ino if target.is_dir() else None
+        holder = next((p for p in (staging, *old) if p.is_dir() and not p.is_symlink()
+                       and p.stat().st_ino == committed), None)
+        if current != committed and holder is not None:
+            publish(holder, target)
+    if not os.path.lexists(target):
+        old = asides(target)
+        if old:
+            os.replace(old[0], target)  # the site last published; a staged site.new may be half built
+    for path in (staging, *asides(target)):
+        if os.path.lexists(path):
+            discard(path, target)
+
+
+def set_modes(folder: Path) -> None:
+    """Files 0644 and folders 0755 whatever the umask, so a web server running as another user reads them."""
+    os.chmod(folder, 0o755)
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o755)
+        for name in files:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
