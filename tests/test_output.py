@@ -293,3 +293,41 @@ def test_every_internal_link_and_anchor_resolves(links):
 def test_the_png_links_of_comparison_charts_resolve(links):
     broken = [b for b in links if COMPARISON_PNG.match(b)]
     assert not broken, broken
+
+
+# --- the same bytes and modes whatever the builder's locale, time zone and umask ------------------------------
+
+def build_with(project: Project, lang: str, tz: str, umask: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_") and k not in ("LANGUAGE", "SITE_URL")}
+    env.update(LANG=lang, TZ=tz)
+    result = subprocess.run(["sh", "-c", f'umask {umask} && exec "$@"', "sh", *casegen_command(), "--root",
+                             str(project.root), "build"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def modes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): oct(p.stat().st_mode & 0o7777) for p in [folder, *folder.rglob("*")]}
+
+
+@pytest.fixture(scope="module")
+def two_environments(tmp_path_factory) -> tuple[Project, Project]:
+    """The same data built by a Chinese desktop session in Shanghai with a private umask, and by a C.UTF-8
+    server in UTC with the usual one (cold: each copy prints its own handouts)."""
+    shanghai = dated_copy(tmp_path_factory.mktemp("shanghai") / "project")
+    server = dated_copy(tmp_path_factory.mktemp("server") / "project")
+    build_with(shanghai, "zh_CN.UTF-8", "Asia/Shanghai", "077")
+    build_with(server, "C.UTF-8", "UTC", "022")
+    return shanghai, server
+
+
+def test_the_site_has_the_same_bytes_and_modes_whatever_the_locale_time_zone_and_umask(two_environments):
+    shanghai, server = (p.root / "site" for p in two_environments)
+    first, second = tree(shanghai), tree(server)
+    assert sorted(first) == sorted(second)
+    assert [rel for rel in first if rel.endswith(".pdf")], "the handouts were not printed (Chromium missing?)"
+    differ = [rel for rel in first if first[rel] != second[rel]]
+    assert not differ, f"{len(differ)} files differ with LANG/TZ/umask, e.g. {differ[:5]}"
+    assert modes(shanghai) == modes(server)
+    # readable by a web server running as another user: files 0644, folders 0755, the site's own too
+    assert set(modes(shanghai).values()) == {"0o644", "0o755"}
+    assert modes(shanghai)["."] == "0o755"
