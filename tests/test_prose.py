@@ -116,8 +116,7 @@ def test_each_construct_is_one_or_more_plain_paragraphs(name):
 
 def test_the_whole_block_is_paragraphs_in_the_order_typed():
     page = shape(text.prose(ZH_BLOCK) + "\n")
-    paragraphs = [p for p in text.paragraphs(ZH_BLOCK)]
-    assert page.tags == [("p", ()), ("/p",)] * len(paragraphs)
+    assert page.tags == [("p", ()), ("/p",)] * len(text.paragraphs(ZH_BLOCK))
     assert shown("".join(page.text)) == inert(ZH_BLOCK)
 
 
@@ -294,7 +293,7 @@ def block(lang: str) -> str:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_prose_sections_are_paragraphs_of_the_text_typed(prose_site, lang):
     body = article(prose_site, CASE_PAGES[lang])
-    expected = [p for p in text.paragraphs(block(lang))]
+    expected = text.paragraphs(block(lang))
     for field in PROSE_FIELDS:
         nodes = section(body, LABELS[field][lang])
         assert [n.tag for n in nodes] == ["p"] * len(expected), (field, [n.tag for n in nodes][:12])
