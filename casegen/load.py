@@ -554,7 +554,14 @@ def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
         folder = data_dir / kind
         if folder in refused or folder.is_symlink() or not folder.is_dir():
             continue
-        for sub in sorted(folder.iterdir()):
+        try:
+            subs = sorted(folder.iterdir())
+        except OSError as exc:
+            problems.append(Problem(lib.shown(folder), 1, "(folder)",
+                                    f"cannot read the folder: {clip(exc.strerror or exc, 80)}",
+                                    "check the folder's permissions", "file"))
+            continue
+        for sub in subs:
             if sub in refused or sub.is_symlink() or not sub.is_dir():
                 continue
             stories += 1

@@ -373,12 +373,12 @@ class Figure(Record):
     @classmethod
     def _number(cls, value):
         text = str(value).strip()
-        if len(text) > MAX_VALUE_CHARS:
-            raise PydanticCustomError("number_length", f"the value has {len(text):,} characters; casegen takes at "
-                                      f"most {MAX_VALUE_CHARS} ('{clip(text, 24)}')")
         if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
             raise PydanticCustomError("number_form", f"'{clip(text)}' is not a plain number: write digits with an "
                                       "optional '.' and '-', no thousands separators, units or full-width digits")
+        if len(text) > MAX_VALUE_CHARS:  # 1 and 308 zeros is a float, but 1e308 万人 is not; 5,000 digits not an int
+            raise PydanticCustomError("number_length", f"the value has {len(text):,} characters; casegen takes at "
+                                      f"most {MAX_VALUE_CHARS} ('{clip(text, 24)}')")
         significant = text.lstrip("-").replace(".", "").lstrip("0")
         if len(significant) > MAX_SIGNIFICANT:
             raise PydanticCustomError("number_digits", f"'{text}' has {len(significant)} significant digits; casegen "

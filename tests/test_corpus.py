@@ -427,6 +427,11 @@ def _huge_stray_yaml(root: Path) -> None:
     (root / "data/notes.yaml").write_text("# notes\n" * 700_000, encoding="utf-8")
 
 
+def _undecodable_folder_name(root: Path) -> None:
+    """A case folder whose name is not UTF-8 (a byte 0xFF): printed escaped, never an encoding error."""
+    os.rename(os.fsencode(root / "data/cases/east-west"), os.fsencode(root / "data/cases") + b"/east-\xffwest")
+
+
 def _huge_term(root: Path) -> None:
     """One search term of 100,000 CJK characters: jieba would keep each of its 100,000 prefixes (3 GB)."""
     (root / "data/search.yaml").write_text("terms:\n  - 劳务协作\n  - " + "劳" * 100_000 + "\n", encoding="utf-8")
@@ -480,6 +485,8 @@ GENERATED = {
         ("data/cases/east-west\\n", 1, "(slug)", "'east-west\\n' is not a safe slug")]),
     "slug-bidi-override": (_rename_case("east\u202ewest"), [
         ("data/cases/east\\u202ewest", 1, "(slug)", "'east\\u202ewest' is not a safe slug")]),
+    "slug-not-utf8": (_undecodable_folder_name, [
+        ("data/cases/east-\\udcffwest", 1, "(slug)", "'east-\\udcffwest' is not a safe slug")]),
     "slug-250-chars": (_rename_case("a" * 250), [
         (f"data/cases/{'a' * 250}", 1, "(slug)", "a slug may have at most 60 characters; this one has 250")]),
 }
@@ -573,7 +580,7 @@ def test_a_failed_build_reports_every_problem_and_writes_nothing(tmp_path, name)
 # In a real process: exit status 1 and no traceback, also where the interpreter itself could crash.
 @pytest.mark.parametrize("name", ["yaml-100k-nesting", "yaml-alias-bomb", "huge-figures-csv-20mb", "encoding-gbk-csv",
                                   "yaml-python-tag", "csv-nul-byte", "symlink-to-proc-environ", "fifo-for-file",
-                                  "term-100k-cjk", "slug-trailing-newline", "number-1e308-in-wanren"])
+                                  "term-100k-cjk", "slug-trailing-newline", "slug-not-utf8", "number-1e308-in-wanren"])
 def test_the_command_line_exits_with_1_and_no_traceback(tmp_path, name):
     root = project(tmp_path, name)
     result = subprocess.run([sys.executable, "-m", "casegen.cli", "--root", str(root), "validate"],
