@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -392,6 +393,7 @@ def _scan(lib: Library, problems: list[Problem]) -> set[Path]:
     seen = 0
     for folder, dirs, files in os.walk(root, followlinks=False):
         here = Path(folder)
+        dir_names = set(dirs)
         for name in sorted(dirs + files):
             seen += 1
             if seen > MAX_ENTRIES:
@@ -401,9 +403,14 @@ def _scan(lib: Library, problems: list[Problem]) -> set[Path]:
                 dirs[:] = []
                 return refused
             path = here / name
-            is_dir = name in dirs
+            is_dir = name in dir_names
             story_folder = here == root and name in STORY_FOLDERS or here.parent == root and here.name in STORY_FOLDERS
-            found = refusal(path, real_root)
+            try:  # a plain file or folder met on the walk is inside data/: only links and the rest need a look
+                mode = os.lstat(path).st_mode
+                plain = stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+            except OSError:
+                plain = False
+            found = None if plain else refusal(path, real_root)
             if found is None and story_folder and is_dir and path.is_symlink():
                 into = "data/" if here == root else f"data/{here.name}/"
                 found = ("it is a symbolic link; casegen reads case and practice folders only as real folders",
