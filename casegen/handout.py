@@ -88,6 +88,22 @@ def local_file(site: Path, base_url: str, url: str) -> Path | None:
     return target if target.is_relative_to(site.resolve()) and target.is_file() else None
 
 
+# The page's charts are lazy images: the load event does not wait for those below the fold, and a PDF
+# printed before they arrive lacks them (and differs from one build to the next). Load every image, and the
+# fonts, before printing.
+_ALL_LOADED = """async () => {
+  const images = Array.from(document.images);
+  images.forEach(img => { img.loading = "eager"; });
+  const loaded = images.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener("load", done, {once: true});
+    img.addEventListener("error", done, {once: true});
+  }));
+  await Promise.race([Promise.all(loaded), new Promise(done => setTimeout(done, 30000))]);
+  await Promise.all(images.map(img => img.decode ? img.decode().catch(() => null) : null));
+  await document.fonts.ready;
+}"""
+
+
 def _print(site: Path, pages: list[tuple[str, str | None]], executable: str, published: str) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -110,6 +126,7 @@ def _print(site: Path, pages: list[tuple[str, str | None]], executable: str, pub
             page.emulate_media(media="print")
             for folder, changed in pages:
                 page.goto(f"{base_url}{folder}/", wait_until="load")
+                page.evaluate(_ALL_LOADED)
                 if not published:
                     # No address to link to: the PDF keeps the links that leave the site, not the others.
                     page.evaluate("origin => document.querySelectorAll('a[href]').forEach(a => "
