@@ -17,7 +17,9 @@ def _report(err: DataError, fmt: str) -> None:
     else:
         for problem in err.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(err.problems)} problem(s) found; nothing was written.", err=True)
+        n_warnings = len(err.warnings)
+        counted = f"{len(err.problems) - n_warnings} error(s)" + (f", {n_warnings} warning(s)" if n_warnings else "")
+        click.echo(f"{counted} found; nothing was written.", err=True)
 
 
 @click.group()
@@ -37,12 +39,16 @@ def validate(root: Path, fmt: str) -> None:
     from .validate import validate as run
 
     try:
-        run(root / "data")
+        lib = run(root / "data", on_warnings=None)
     except DataError as err:
         _report(err, fmt)
         sys.exit(1)
     if fmt == "json":
-        click.echo("[]")
+        click.echo(json.dumps([p.as_dict() for p in lib.warnings], ensure_ascii=False, indent=2))
+    elif lib.warnings:
+        for problem in lib.warnings:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(lib.warnings)} warning(s); nothing stops the build.", err=True)
 
 
 @main.command()

@@ -41,3 +41,16 @@ def test_validate_json_output_for_tools(minimal):
     assert result.returncode == 1
     problems = json.loads(result.stdout)
     assert problems[0]["line"] == 5 and problems[0]["field"] == "metric"
+
+
+def test_warnings_alone_are_printed_and_pass(minimal):
+    # notes of the first figure: a formula in English, plain text in Chinese
+    minimal.replace("data/cases/east-west/figures.csv", "src,para 1,,,,,",
+                    'src,para 1,见表,"=HYPERLINK(""http://x"",""y"")",,,', )
+    text = casegen("--root", str(minimal.root), "validate")
+    assert text.returncode == 0 and text.stdout == ""
+    assert "figures.csv:2: note_en: warning: the text starts with '='" in text.stderr
+    assert text.stderr.rstrip().endswith("1 warning(s); nothing stops the build.")
+    as_json = casegen("--root", str(minimal.root), "validate", "--format", "json")
+    assert as_json.returncode == 0
+    assert [(p["line"], p["field"], p["severity"]) for p in json.loads(as_json.stdout)] == [(2, "note_en", "warning")]
