@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .load import Library, load_library
+from . import qualifiers
 from .models import Figure
 
 def escape(value) -> str:
@@ -74,7 +75,7 @@ def _stories_changed(before: Library, after: Library) -> list[str]:
 
 
 def _cell(f: Figure) -> str:
-    qualifier = {"about": "~", "over": ">", "under": "<"}.get(f.qualifier, "")
+    qualifier = qualifiers.symbol(f.qualifier)
     return f"{qualifier}{escape(f.published_value)} {escape(f.unit)}"
 
 

@@ -31,7 +31,7 @@ from typing import Callable
 
 import vl_convert as vlc
 
-from . import text
+from . import qualifiers, text
 from .load import Library
 from .models import Case, Figure
 
@@ -471,12 +471,11 @@ def _dec(d: Decimal) -> str:
 
 
 def _qualified(number: str, qualifier: str, lang: str, unit: str = "") -> str:
-    """A number with its unit and 约/以上/不到 in the order each language writes them."""
+    """A number with its unit and qualifier as the source printed it (约, 余, 多, 以上 …), in the order each
+    language writes them: "4500多人", "more than 4,500 people"."""
     if lang == "zh":
-        core = number + unit
-        return {"about": f"约{core}", "over": f"{core}以上", "under": f"不到{core}"}.get(qualifier, core)
-    core = f"{number} {unit}".strip()
-    return {"about": f"about {core}", "over": f"over {core}", "under": f"under {core}"}.get(qualifier, core)
+        return qualifiers.zh(number, unit, qualifier)
+    return qualifiers.en(f"{number} {unit}".strip(), qualifier)
 
 
 # -- the case at hand -----------------------------------------------------------------------------

@@ -12,17 +12,24 @@ import csv
 import io
 import json
 
+from . import qualifiers
 from .load import Library
 from .models import FIGURE_COLUMNS
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 
-FIGURE_FIELDS = ["case", *FIGURE_COLUMNS[:1], "metric_zh", "metric_en", *FIGURE_COLUMNS[1:]]
+_Q = FIGURE_COLUMNS.index("qualifier") + 1
+# The download adds names beside the metric id and the English meaning beside the qualifier's word.
+FIGURE_FIELDS = ["case", *FIGURE_COLUMNS[:1], "metric_zh", "metric_en", *FIGURE_COLUMNS[1:_Q], "qualifier_en",
+                 *FIGURE_COLUMNS[_Q:]]
 _DESCRIPTIONS = {
     "case": "slug of the case or practice page", "metric": "metric id (metrics.csv)",
     "metric_zh": "metric name in Chinese", "metric_en": "metric name in English",
     "value": "the number as the source printed it", "unit": "the unit as the source printed it",
-    "qualifier": "empty when exact; about, over or under", "start": "start of the period (YYYY[-MM[-DD]]); empty for 'as of end'",
+    "qualifier": "the word next to the number in the source (约, 左右, 余, 多, 以上, 超过, 不到, 以下 …), or "
+                 "about, over or under where the word is not known; empty when exact",
+    "qualifier_en": "what the qualifier means: about, more than, under, at most or nearly; empty when exact",
+    "start": "start of the period (YYYY[-MM[-DD]]); empty for 'as of end'",
     "end": "end of the period or as-of date (YYYY[-MM[-DD]])", "scope": "region id the figure describes (regions.csv)",
     "series": "actual, target, expected or plan", "category": "breakdown within the metric, if any",
     "source": "source id (sources.csv)", "locator": "where in the source the figure is",
@@ -68,7 +75,9 @@ def _figure_rows(lib: Library, slugs: list[str]) -> list[list]:
             metric = lib.metrics[f.metric]
             record = f.model_dump()
             record["value"] = f.published_value
-            rows.append([slug, f.metric, metric.zh, metric.en] + [record[c] for c in FIGURE_COLUMNS[1:]])
+            meaning = qualifiers.ENGLISH.get(qualifiers.meaning(f.qualifier), "")
+            rows.append([slug, f.metric, metric.zh, metric.en] + [record[c] for c in FIGURE_COLUMNS[1:_Q]]
+                        + [meaning] + [record[c] for c in FIGURE_COLUMNS[_Q:]])
     return rows
 
 

@@ -65,6 +65,8 @@ HINTS = {
     "number_form": "write the number as the source prints it, in ASCII digits, e.g. 1.2 for 1.2万",
     "number_length": "write the number in a larger unit (万人 rather than 人), or check that it is in the right column",
     "number_digits": "round to the digits the source prints, or use a larger unit (万, 亿)",
+    "qualifier": "copy the word next to the number in the source: 约, 左右 (about); 余, 多, 以上, 超过 (more "
+                 "than); 不到, 以下 (under)",
     "factor_range": "the factor is the value of one unit in the base unit, e.g. 10000 for 万人",
 }
 DEFAULT_HINT = "see data/schema/ and docs/editor-guide.md for what the field takes"

@@ -18,6 +18,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       model_validator)
 from pydantic_core import PydanticCustomError
 
+from . import qualifiers
 from .problems import clip
 
 # Whole-string patterns. pydantic matches them with Rust's regex, where $ is the very end of the text; Python
@@ -340,7 +341,7 @@ class Practice(Story):
 
 
 SERIES = ("actual", "target", "expected", "plan")
-QUALIFIERS = ("", "about", "over", "under")
+QUALIFIERS = ("", *qualifiers.QUALIFIERS)
 FLAGS = ("sub-exceeds-total", "parts-mismatch", "percent-mismatch", "inconsistent", "ambiguous")
 FIGURE_COLUMNS = ("metric", "value", "unit", "qualifier", "start", "end", "scope", "series", "category",
                   "source", "locator", "note_zh", "note_en", "flag", "flag_zh", "flag_en")
@@ -354,7 +355,8 @@ class Figure(Record):
     value: float
     published_value: str = Field(description="the value as written in the CSV, kept for display")
     unit: UnitId
-    qualifier: Literal["", "about", "over", "under"] = ""
+    qualifier: str = Field("", description="the qualifier as the source prints it (约, 左右, 余, 多, 以上, 超过, 不到, "
+                                          "以下 …), or its meaning alone (about, over, under); empty when exact")
     start: PartialDate | Literal[""] = ""
     end: PartialDate
     scope: Slug
@@ -384,6 +386,15 @@ class Figure(Record):
             raise PydanticCustomError("number_digits", f"'{text}' has {len(significant)} significant digits; casegen "
                                       f"keeps at most {MAX_SIGNIFICANT}")
         return float(text)
+
+    @field_validator("qualifier")
+    @classmethod
+    def _known_qualifier(cls, value: str) -> str:
+        if value and value not in qualifiers.QUALIFIERS:
+            words = ", ".join(w for w in qualifiers.QUALIFIERS if not w.isascii())
+            raise PydanticCustomError("qualifier", f"unknown qualifier '{clip(value)}': write the word the source "
+                                      f"prints ({words}), or about, over or under, or leave it empty")
+        return value
 
     @field_validator("start", "end")
     @classmethod

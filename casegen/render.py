@@ -23,7 +23,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import text
+from . import qualifiers, text
 from .cite import cite
 from .diagram import pairings_svg
 from .derive import Derived, comparisons, representative
@@ -116,13 +116,7 @@ class Renderer:
 
         def value(f: Figure) -> str:
             shown = text.number(f.published_value, lang)
-            if f.qualifier == "about":
-                return f"约{shown}" if lang == "zh" else f"about {shown}"
-            if f.qualifier == "over":
-                return f"{shown}以上" if lang == "zh" else f"over {shown}"
-            if f.qualifier == "under":
-                return f"不到{shown}" if lang == "zh" else f"under {shown}"
-            return shown
+            return qualifiers.zh(shown, "", f.qualifier) if lang == "zh" else qualifiers.en(shown, f.qualifier)
 
         def amount(f: Figure) -> str:
             """Value and unit as a reader says them. In English a 万 or 亿 unit is also written out in full
@@ -130,16 +124,14 @@ class Renderer:
             u = lib.units.get(f.unit)
             shown = text.number(f.published_value, lang)
             if lang == "zh":
-                prefix = {"about": "约", "under": "不到"}.get(f.qualifier, "")
-                suffix = "以上" if f.qualifier == "over" else ""
-                return f"{prefix}{shown}{u.zh if u else f.unit}{suffix}"
-            prefix = {"about": "about ", "over": "over ", "under": "under "}.get(f.qualifier, "")
+                return qualifiers.zh(shown, u.zh if u else f.unit, f.qualifier)
             if u and u.factor >= 10000:
                 base = next((b for b in lib.units.values() if b.dimension == u.dimension and b.factor == 1), None)
                 if base is not None:
                     full = f"{f.value * u.factor:,.0f}"
-                    return f"{prefix}{full}\u00a0{base.en} ({shown}{u.zh})"
-            return f"{prefix}{shown}\u00a0{u.en if u else f.unit}"
+                    published = qualifiers.zh(shown, u.zh, f.qualifier)
+                    return qualifiers.en(f"{full}\u00a0{base.en}", f.qualifier) + f" ({published})"
+            return qualifiers.en(f"{shown}\u00a0{u.en if u else f.unit}", f.qualifier)
 
         def unit(unit_id: str) -> str:
             u = lib.units.get(unit_id)

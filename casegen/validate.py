@@ -13,6 +13,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from . import qualifiers
 from .load import Library, load_library
 from .models import MAX_BASE_VALUE, Figure, earliest, latest
 from .problems import DataError, Problem, clip, errors
@@ -245,8 +246,8 @@ class Checker:
                 continue
             total = by_key[total_key]
             parts[total_key].append(f)
-            if f.qualifier in ("about", "over") or total.qualifier in ("about", "under"):
-                continue  # approximate figures cannot prove a contradiction
+            if qualifiers.may_fall_short(f.qualifier) or qualifiers.may_exceed(total.qualifier):
+                continue  # the true sub-item may be smaller, or the true total larger: no proof of a contradiction
             if self._in_base(f) > self._in_base(total) + _tolerance([f, total], self._factor) and \
                     not (f.flag or total.flag):
                 self.add(path, f.line, "value",

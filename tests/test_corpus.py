@@ -97,7 +97,7 @@ CORPUS = {
         (FIGS, 1, 'locater', "unknown column 'locater'"),
         (FIGS, 1, 'locator', "required column 'locator' is missing"),
     ],
-    'csv-unknown-enum': [(FIGS, 7, 'qualifier', "Input should be '', 'about', 'over' or 'under'")],
+    'csv-unknown-enum': [(FIGS, 7, 'qualifier', "unknown qualifier 'approx': write the word the source prints")],
     'date-after-source': [(FIGS, 7, 'end', 'dated 2030, after its source was published (2019-06-30)')],
     'date-day-31-in-february': [
         (FIGS, 7, 'end', 'day 30 does not exist in 2019-02'),
