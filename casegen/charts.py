@@ -180,6 +180,12 @@ FLAG_NAMES = {
     "percent-mismatch": {"zh": "百分比与数字不符", "en": "percentage does not match the numbers"},
     "inconsistent": {"zh": "前后不一致", "en": "inconsistent figures"},
     "ambiguous": {"zh": "含义不明", "en": "ambiguous reading"},
+    "gap-mismatch": {"zh": "缺口与数字不符", "en": "stated gap not given by the figures"},
+    "claim-unsupported": {"zh": "结论缺少数字支持", "en": "claim the figures do not support"},
+    "count-conflict": {"zh": "计数相互矛盾", "en": "counts that cannot both hold"},
+    "period-mismatch": {"zh": "时段与数字不符", "en": "period does not fit the figures"},
+    "garbled": {"zh": "数字残缺", "en": "garbled number"},
+    "sample-size-mismatch": {"zh": "与样本人数不符", "en": "does not fit the sample size"},
 }
 
 # Metrics that describe the population a programme works with, not what it achieved: left out of
@@ -486,6 +492,10 @@ class _Ctx:
         self.figures: list[Figure] = lib.figures.get(slug, [])
         self.main_scope = self.story.west if isinstance(self.story, Case) else self.story.region
 
+    def flagged(self, f: Figure) -> bool:
+        """Whether ``f`` falls under a flag: its own, or its flag group's (every figure of a group is starred)."""
+        return self.lib.flag_of(f) is not None
+
     # names
     def w(self, key: str, **kw) -> str:
         return _words(key, self.lang, **kw)
@@ -534,7 +544,7 @@ class _Ctx:
         Chinese keeps the published number and its 万/亿 ("9.48万"); English converts to the
         display unit ("94,800"), since "9.48 10k people" reads badly. Flagged figures get "*".
         """
-        star = "*" if f.flag else ""
+        star = "*" if self.flagged(f) else ""
         same = self.factor(f.unit) == self.factor(unit_id)
         if unit_id == "%" and f.unit == "%":
             return _qualified(self.number(f.published_value) + "%", f.qualifier, self.lang) + star
@@ -553,7 +563,7 @@ class _Ctx:
     def own_label(self, f: Figure) -> str:
         """Value label with the figure's own unit, as published: "1.3万个", "212 enterprises"."""
         number = self.number(f.published_value)
-        return _qualified(number, f.qualifier, self.lang, self.unit_name(f.unit)) + ("*" if f.flag else "")
+        return _qualified(number, f.qualifier, self.lang, self.unit_name(f.unit)) + ("*" if self.flagged(f) else "")
 
     def value_with_unit(self, f: Figure) -> str:
         """The published value with its own unit, for notes and alt text: "9.48万人", "94,800 people"."""
@@ -583,16 +593,16 @@ class _Ctx:
 
     def flag_notes(self, figures: list[Figure], short: bool = False) -> list[str]:
         """The explanations of the flagged figures drawn, once each; summarised by kind when long."""
-        flagged = [f for f in figures if f.flag]
+        flagged = [(f, flag) for f in figures if (flag := self.lib.flag_of(f))]
         if not flagged:
             return []
-        texts = list(dict.fromkeys(getattr(f, f"flag_{self.lang}") for f in flagged))
+        texts = list(dict.fromkeys(flag.text(self.lang) for _, flag in flagged))
         if short or len(texts) > 2 or sum(map(len, texts)) > 360:
             kinds: dict[str, list[str]] = defaultdict(list)
-            for f in flagged:
+            for f, flag in flagged:
                 name = self.metric(f.metric, with_parent=False)
-                if name not in kinds[f.flag]:
-                    kinds[f.flag].append(name)
+                if name not in kinds[flag.kind]:
+                    kinds[flag.kind].append(name)
             texts = [FLAG_NAMES[k][self.lang] + (f"（{'、'.join(v)}）" if self.lang == "zh" else f" ({', '.join(v)})")
                      for k, v in kinds.items()]
             body = self.w("sep").join(texts)
@@ -752,7 +762,8 @@ def _unit_line(ctx: _Ctx, unit_ids: list[str]) -> str:
 
 
 def _flag_cell(ctx: _Ctx, f: Figure) -> str:
-    return FLAG_NAMES[f.flag][ctx.lang] if f.flag else ""
+    flag = ctx.lib.flag_of(f)
+    return FLAG_NAMES[flag.kind][ctx.lang] if flag else ""
 
 
 # -- 1. key outcomes --------------------------------------------------------------------------------
@@ -938,7 +949,7 @@ def targets(ctx: _Ctx) -> Chart | None:
                     ticks.append({"x": tx - 1.25, "x2": tx + 1.25, "y": cy - 11, "y2": cy + 11, "c": INK})
                 for x, f in zip(cols, (act, exp, tgt)):
                     texts_n.append({"x": x, "y": cy, "t": ctx.label(f, unit_id) if f else "—", "a": "right",
-                                    "c": ACCENT if f and f.flag else INK})
+                                    "c": ACCENT if f and ctx.flagged(f) else INK})
                 alt_items.append(f"{ctx.metric(m)}（{ctx.category(tier)}）" if ctx.lang == "zh" else
                                  f"{ctx.metric(m)} ({ctx.category(tier)})")
                 alt_items[-1] += ctx.w("colon") + ctx.w("comma").join(
@@ -1089,7 +1100,7 @@ def subsidy_items(ctx: _Ctx) -> Chart | None:
         if f:
             context.append(f)
             shown = ctx.value_with_unit(f) if ctx.lang == "zh" else ctx.label(f, unit_id)  # en: the bars' unit
-            pieces.append(ctx.w(key).format(shown.rstrip("*") + ("*" if f.flag else "")))
+            pieces.append(ctx.w(key).format(shown.rstrip("*") + ("*" if ctx.flagged(f) else "")))
     sentence = ctx.w("sep").join(pieces)
     notes = [sentence[:1].upper() + sentence[1:] + ("。" if ctx.lang == "zh" else ".")] if pieces else []
     prior = [_find(ctx.figures, metric=f.metric, category="prior-year-funds", scope=f.scope, end=f.end) for f in items]
@@ -1169,7 +1180,7 @@ def destinations(ctx: _Ctx) -> Chart | None:
         labels.append({"x": 0, "y": y + 10, "t": head})
         if total is not None:
             metas.append({"x": WIDTH, "y": y + 10, "t": ctx.w("dest_total").format(ctx.value_with_unit(total))
-                          + ("*" if total.flag else "")})
+                          + ("*" if ctx.flagged(total) else "")})
         y += 24
         x0 = 0.0
         pieces = [(f, ctx.in_unit(f, base)) for f in ps] + ([(None, rest)] if rest > 0 else [])
@@ -1181,7 +1192,7 @@ def destinations(ctx: _Ctx) -> Chart | None:
             pct = float(v / whole * 100) if whole else 0
             pct_t = f"{pct:.0f}%" if pct >= 1 else "<1%"
             if f is not None:
-                shares.append(f"{ctx.category(f.category)} {ctx.value_with_unit(f)}{'*' if f.flag else ''}"
+                shares.append(f"{ctx.category(f.category)} {ctx.value_with_unit(f)}{'*' if ctx.flagged(f) else ''}"
                               + (f"（{pct_t}）" if ctx.lang == "zh" else f" ({pct_t})"))
             elif rest > 0:
                 shares.append(f"{ctx.w('dest_rest')} {pct_t}")
@@ -1310,7 +1321,7 @@ def posts_composition(ctx: _Ctx) -> Chart | None:
         total = _find(ctx.figures, metric=metric, scope=scope, start=start, end=end, series="actual", category="")
         ps = sorted(ps, key=lambda f: (-f.value, f.line))
         bars = [Bar(key=f.category, label=ctx.category(f.category), value=f.value,
-                    text=_qualified(ctx.number(f.published_value), f.qualifier, ctx.lang) + ("*" if f.flag else ""))
+                    text=_qualified(ctx.number(f.published_value), f.qualifier, ctx.lang) + ("*" if ctx.flagged(f) else ""))
                 for f in ps]
         place, year = ctx.region(scope), ctx.year(ps[0])
         title = ctx.w("posts_title", place=place, year=year, metric=ctx.metric(metric))
@@ -1328,8 +1339,8 @@ def posts_composition(ctx: _Ctx) -> Chart | None:
         if len({ctx.lib.units[f.unit].dimension for f in ps}) > 1 and m.units_also:
             notes.append(ctx.w("posts_units"))
         drawn = ps + ([total] if total else [])
-        flagged_total = [total] if total and total.flag else []
-        notes += ctx.flag_notes(flagged_total + [f for f in ps if f.flag])
+        flagged_total = [total] if total and ctx.flagged(total) else []
+        notes += ctx.flag_notes(flagged_total + [f for f in ps if ctx.flagged(f)])
         alt = _bar_alt(ctx, title, [f"{b.label}{ctx.w('colon')}{b.text}" for b in bars]
                        + ([f"{ctx.w('dest_total').format(ctx.shown(total))}"] if total else []))
         table = [(ctx.w("h_item"), ctx.w("h_period"), ctx.w("h_value"), ctx.w("h_unit"), ctx.w("h_flag"))]

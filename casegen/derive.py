@@ -63,7 +63,9 @@ def frame(lib: Library) -> pd.DataFrame:
                 "unit": f.unit, "factor": unit.factor if unit else 1.0,
                 "value_base": f.value * (unit.factor if unit else 1.0), "qualifier": f.qualifier,
                 "start": f.start, "end": f.end, "scope": f.scope, "series": f.series, "category": f.category,
-                "source": f.source, "locator": f.locator, "flag": f.flag, "line": f.line,
+                "source": f.source, "locator": f.locator, "line": f.line,
+                # the kind of the flag the figure falls under, its own or its flag group's
+                "flag": flag.kind if (flag := lib.flag_of(f)) else "",
             })
     columns = ["story", "metric", "value", "published", "unit", "factor", "value_base", "qualifier", "start", "end",
                "scope", "series", "category", "source", "locator", "flag", "line"]

@@ -14,7 +14,7 @@ import json
 
 from . import qualifiers
 from .load import Library
-from .models import FIGURE_COLUMNS
+from .models import FIGURE_COLUMNS, FLAGS
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 
@@ -34,8 +34,10 @@ _DESCRIPTIONS = {
     "series": "actual, target, expected or plan", "category": "breakdown within the metric, if any",
     "source": "source id (sources.csv)", "locator": "where in the source the figure is",
     "note_zh": "note in Chinese", "note_en": "note in English",
-    "flag": "contradiction in the source: sub-exceeds-total, parts-mismatch, percent-mismatch, inconsistent, ambiguous",
+    "flag": "contradiction in the source, on the row that explains it: " + ", ".join(FLAGS),
     "flag_zh": "explanation of the flag in Chinese", "flag_en": "explanation of the flag in English",
+    "flag_group": "id shared by every figure of this case that one contradiction concerns; one of them carries "
+                  "flag, flag_zh and flag_en",
 }
 
 

@@ -109,6 +109,21 @@ class Library:
     def stories(self) -> dict[str, Case | Practice]:
         return {**self.cases, **self.practices}
 
+    def flag_index(self):
+        """Every flag and the figures it concerns (casegen.flags), built once for the figures as loaded."""
+        from .flags import FlagIndex
+
+        state = tuple((slug, id(figs), len(figs)) for slug, figs in self.figures.items())
+        cached = self.__dict__.get("_flag_index")
+        if cached is None or cached[0] != state:
+            cached = (state, FlagIndex(self.figures))
+            self.__dict__["_flag_index"] = cached
+        return cached[1]
+
+    def flag_of(self, figure: Figure):
+        """The flag a figure falls under, its own or its flag group's (casegen.flags.Flag), or None."""
+        return self.flag_index().flag_of(figure)
+
 
 def _field_name(loc: tuple, label: str | None = None) -> str:
     parts = tuple(p for p in loc if p not in ("function-after", "function-before"))

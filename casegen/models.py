@@ -342,9 +342,14 @@ class Practice(Story):
 
 SERIES = ("actual", "target", "expected", "plan")
 QUALIFIERS = ("", *qualifiers.QUALIFIERS)
-FLAGS = ("sub-exceeds-total", "parts-mismatch", "percent-mismatch", "inconsistent", "ambiguous")
+# Kinds of contradiction in a source. The first five are checked or named by the validator; the others name
+# what a reader checks by hand: a stated gap no figure gives, a claim no figure supports, two counts of one
+# thing that cannot both hold, a span in words against the dates, a garbled number, a share or mean that the
+# stated number of respondents cannot give.
+FLAGS = ("sub-exceeds-total", "parts-mismatch", "percent-mismatch", "inconsistent", "ambiguous", "gap-mismatch",
+         "claim-unsupported", "count-conflict", "period-mismatch", "garbled", "sample-size-mismatch")
 FIGURE_COLUMNS = ("metric", "value", "unit", "qualifier", "start", "end", "scope", "series", "category",
-                  "source", "locator", "note_zh", "note_en", "flag", "flag_zh", "flag_en")
+                  "source", "locator", "note_zh", "note_en", "flag", "flag_zh", "flag_en", "flag_group")
 REQUIRED_COLUMNS = ("metric", "value", "unit", "end", "scope", "source", "locator")
 
 
@@ -366,9 +371,11 @@ class Figure(Record):
     locator: Locator
     note_zh: CellNote = ""
     note_en: CellNote = ""
-    flag: Literal["", "sub-exceeds-total", "parts-mismatch", "percent-mismatch", "inconsistent", "ambiguous"] = ""
+    flag: Literal[("",) + FLAGS] = ""
     flag_zh: CellNote = ""
     flag_en: CellNote = ""
+    flag_group: Slug | Literal[""] = Field("", description="id shared by every figure one contradiction concerns; "
+                                                         "one of them carries the flag and its explanation")
     line: int = Field(0, description="line in figures.csv (set by the loader)")
 
     @field_validator("value", mode="before")

@@ -156,6 +156,26 @@ class Renderer:
                 return f"{d.value:,.1f} {base.name(lang)}" if base.factor == 1 else f"{d.value:,.0f}"
             return f"{d.value:.1f}"
 
+        def flag_mark(f: Figure) -> Markup:
+            """At a figure a contradiction concerns: a marker linking to its explanation on the case page."""
+            flag = lib.flag_of(f)
+            if flag is None:
+                return Markup("")
+            return Markup(f" ⚠ [{text.escape(t('flag_marker'))}](#{flag.anchor})")
+
+        def flags_in(figures: list[Figure]) -> list:
+            """The flags that concern any of ``figures``, once each, in the order of the figures."""
+            found = {}
+            for f in figures:
+                if (flag := lib.flag_of(f)) is not None:
+                    found.setdefault(flag.anchor, flag)
+            return list(found.values())
+
+        def flag_target(flag) -> str:
+            """Where a flag is explained: its entry on its case or practice page."""
+            folder = "cases" if flag.slug in lib.cases else "practices"
+            return f"{folder}/{flag.slug}/index.md#{flag.anchor}"
+
         def chart_html(chart) -> Markup:
             """A chart as a static SVG image with its caption and, below, its data as a table."""
             esc = text.html_attr
@@ -176,6 +196,7 @@ class Renderer:
         return dict(lang=lang, t=t, tr=tr, link=link, region=region, region_path=region_path,
                     derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link, amount=amount,
                     story_link=story_link, source_link=source_link, value=value, unit=unit, metric=metric,
+                    flag_of=lib.flag_of, flag_mark=flag_mark, flag_target=flag_target, flags_in=flags_in,
                     category=category, period=period, lib=lib, up=up, date=lambda d: text.date(d, lang))
 
     def render(self, template: str, lang: str, depth: int, **context) -> str:
@@ -238,7 +259,7 @@ class Renderer:
         return self.render(
             "story.md.j2", lang, depth=2, slug=slug, folder=self.folder(slug), story=story,
             is_case=isinstance(story, Case),
-            groups=self.figure_groups(figures), flagged=[f for f in figures if f.flag],
+            groups=self.figure_groups(figures), flags=lib.flag_index().by_story.get(slug, []),
             children=sorted(self.children.get(slug, [])), figure_count=len(figures),
             key_figures=self.key_figures(slug), charts=charts, citation=self.citation(slug, lang),
             handout=f"{slug}-handout.pdf" if self.handouts and slug in lib.cases else None,
@@ -321,7 +342,17 @@ class Renderer:
         headlines = [(slug, figs[0]) for slug in lib.cases if (figs := self.key_figures(slug, limit=1))]
         return self.render("home.md.j2", lang, depth=0, diagram_html=diagram, headlines=headlines,
                            figure_total=sum(len(v) for v in lib.figures.values()),
-                           flag_total=sum(1 for v in lib.figures.values() for f in v if f.flag))
+                           flag_total=self.flagged_total)
+
+    @property
+    def flagged_total(self) -> int:
+        """How many figures a contradiction concerns (every figure of a flag group counts)."""
+        return sum(len(flag.figures) for flag in self.lib.flag_index().all())
+
+    def flags_page(self, lang: str) -> str:
+        """Every flag of the library: its case, the figures it concerns, its kind and explanation."""
+        flags = self.lib.flag_index().all()
+        return self.render("flags.md.j2", lang, depth=1, flags=flags, flag_total=self.flagged_total)
 
 
 # -- the site as units of work ------------------------------------------------------------------------
@@ -507,6 +538,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                                 sorted((k, sorted(v.items())) for k, v in cited.items())),
              lambda: {page_path("sources/index.md", lang): r.sources_page(lang) for lang in LANGS}),
         Unit("home", _digest("home", common, template_digest("home.md.j2"), data_digest), render_home),
+        Unit("flags", _digest("flags", common, template_digest("flags.md.j2"), data_digest),
+             lambda: {page_path("flags/index.md", lang): r.flags_page(lang) for lang in LANGS}),
         Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest),
              render_downloads),
     ]

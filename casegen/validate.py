@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import qualifiers
 from .load import Library, load_library
-from .models import MAX_BASE_VALUE, Figure, earliest, latest
+from .models import FLAGS, MAX_BASE_VALUE, Figure, earliest, latest
 from .problems import DataError, Problem, clip, errors
 
 FORECAST_SERIES = {"target", "expected", "plan"}
@@ -164,7 +164,43 @@ class Checker:
                              "remove one row, or tell them apart by category or period", "duplicate")
                 else:
                     seen[f.key] = f.line
+            self._flag_groups(path, figures)
             self._consistency(path, figures)
+
+    def _flag_groups(self, path: str, figures: list[Figure]) -> None:
+        """A flag group names the figures one contradiction concerns: at least two, one of them explaining it."""
+        groups: dict[str, list[Figure]] = defaultdict(list)
+        for f in figures:
+            if f.flag_group:
+                groups[f.flag_group].append(f)
+        for group, members in groups.items():
+            explaining = [f for f in members if f.flag]
+            lines = ", ".join(str(f.line) for f in members)
+            if len(members) == 1 and not explaining:
+                self.add(path, members[0].line, "flag_group",
+                         f"unknown flag group '{clip(group)}': no other figure carries it and none explains it",
+                         "check the spelling against the group's other rows, or clear flag_group", "flag")
+            elif len(members) == 1:
+                self.add(path, members[0].line, "flag_group",
+                         f"flag group '{clip(group)}' has this figure only",
+                         "give the group id to every figure the contradiction concerns, or clear flag_group",
+                         "flag")
+            elif not explaining:
+                self.add(path, members[0].line, "flag_group",
+                         f"no figure of flag group '{clip(group)}' (lines {lines}) carries the flag",
+                         "set flag, flag_zh and flag_en on one row of the group", "flag")
+            for f in explaining[1:]:
+                first = explaining[0]
+                same = (f.flag, f.flag_zh, f.flag_en) == (first.flag, first.flag_zh, first.flag_en)
+                self.add(path, f.line, "flag",
+                         f"flag group '{clip(group)}' is explained {'again' if same else 'differently'} here "
+                         f"(first on line {first.line})",
+                         "keep the explanation on one row of the group and clear flag, flag_zh and flag_en on the "
+                         "others", "flag")
+
+    def _flagged(self, f: Figure) -> bool:
+        """Whether a figure carries a flag or belongs to a flag group (its contradiction is shown)."""
+        return bool(f.flag or f.flag_group)
 
     def _figure(self, path: str, f: Figure) -> None:
         lib = self.lib
@@ -218,8 +254,7 @@ class Checker:
                      "say in flag_zh and flag_en which numbers disagree", "text")
         if not f.flag and (f.flag_zh.strip() or f.flag_en.strip()):
             self.add(path, f.line, "flag", "an explanation is given but flag is empty",
-                     "set flag to sub-exceeds-total, parts-mismatch, percent-mismatch, inconsistent or ambiguous",
-                     "text")
+                     "set flag to one of " + ", ".join(FLAGS), "text")
 
     def _in_base(self, f: Figure) -> float:
         unit = self.lib.units.get(f.unit)
@@ -249,7 +284,7 @@ class Checker:
             if qualifiers.may_fall_short(f.qualifier) or qualifiers.may_exceed(total.qualifier):
                 continue  # the true sub-item may be smaller, or the true total larger: no proof of a contradiction
             if self._in_base(f) > self._in_base(total) + _tolerance([f, total], self._factor) and \
-                    not (f.flag or total.flag):
+                    not (self._flagged(f) or self._flagged(total)):
                 self.add(path, f.line, "value",
                          f"sub-item {f.metric} = {f.published_value} {f.unit} exceeds its total {total.metric} = "
                          f"{total.published_value} {total.unit} (line {total.line})",
@@ -262,7 +297,7 @@ class Checker:
                 continue
             gap = sum(self._in_base(f) for f in items) - self._in_base(total)
             if abs(gap) > _tolerance(items + [total], self._factor) and \
-                    not (total.flag or any(f.flag for f in items)):
+                    not (self._flagged(total) or any(self._flagged(f) for f in items)):
                 self.add(path, total.line, "value",
                          f"the parts of {total.metric} (lines {', '.join(str(f.line) for f in items)}) add up to "
                          f"{sum(self._in_base(f) for f in items) / self._factor(total):g} {total.unit}, "

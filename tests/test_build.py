@@ -85,6 +85,47 @@ def test_flagged_figures_are_marked_and_explained(built):
         assert f.flag_zh in zh and f.flag_en in en
 
 
+def test_a_flag_group_shows_at_each_of_its_figures(built):
+    """A contradiction that concerns several figures is explained once, in the case page's list of
+    contradictions with every figure it concerns, and each of those figures in the tables links to it."""
+    lib, _ = load_library(built.data)
+    groups = [flag for flag in lib.flag_index().all() if len(flag.figures) > 1]
+    assert len(groups) >= 10
+    for flag in groups:
+        folder = "cases" if flag.slug in lib.cases else "practices"
+        for lang, rel in (("zh", f"{folder}/{flag.slug}/index.html"), ("en", f"en/{folder}/{flag.slug}/index.html")):
+            doc = page(built, rel)
+            heading = re.search(r'<h2 id="[^"]*">(全部数据|All figures)', doc).start()
+            rows = [r for r in re.findall(r"<tr>(.*?)</tr>", doc[heading:], flags=re.S) if f'href="#{flag.anchor}"' in r]
+            assert len(rows) == len(flag.figures), (flag.slug, flag.anchor, lang)
+            entry = doc[doc.index(f'id="{flag.anchor}"'):heading]
+            entry = html.unescape(re.sub(r"<[^>]+>", "", re.split(r'id="flag-', entry[4:])[0]))
+            assert flag.text(lang) in entry
+            for f in flag.figures:
+                assert f.locator in entry, (flag.anchor, f.line, lang)
+
+
+def test_the_flags_page_lists_every_flag_in_both_languages(built):
+    lib, _ = load_library(built.data)
+    flags = lib.flag_index().all()
+    assert len(flags) >= 30
+    for lang, rel in (("zh", "flags/index.html"), ("en", "en/flags/index.html")):
+        doc = page(built, rel)
+        text = html.unescape(re.sub(r"<[^>]+>", "", doc))
+        for flag in flags:
+            folder = "cases" if flag.slug in lib.cases else "practices"
+            assert flag.text(lang) in text, (flag.anchor, lang)
+            assert f'href="../{folder}/{flag.slug}/#{flag.anchor}"' in doc, (flag.anchor, lang)
+            for f in flag.figures:
+                assert f.locator in text, (flag.anchor, f.line, lang)
+    # reached from the home page's count of flagged figures and from the method page
+    concerned = sum(len(flag.figures) for flag in flags)
+    assert re.search(rf'<a href="flags/">{concerned} 个存疑数据</a>', page(built, "index.html"))
+    assert re.search(rf'<a href="flags/">{concerned} flagged</a>', page(built, "en/index.html"))
+    assert 'href="../flags/"' in page(built, "method/index.html")
+    assert 'href="../flags/"' in page(built, "en/method/index.html")
+
+
 def test_home_cases_and_sources_pages_exist_in_both_languages(built):
     for rel in ("index.html", "cases/index.html", "sources/index.html", "method/index.html"):
         assert "<h1" in page(built, rel) and "<h1" in page(built, "en/" + rel)

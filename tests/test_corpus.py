@@ -89,7 +89,7 @@ CORPUS = {
         (FIGS, 7, 'note_en', 'a note may have at most 2,000 characters; this one has 2,500'),
         (FIGS, 7, 'note_zh', 'a note may have at most 2,000 characters; this one has 2,500'),
     ],
-    'csv-too-many-columns': [(FIGS, 1, '(header)', 'the header has 1,000 columns; figures.csv has at most 16')],
+    'csv-too-many-columns': [(FIGS, 1, '(header)', 'the header has 1,000 columns; figures.csv has at most 17')],
     'csv-unclosed-quote': [
         (FIGS, 7, '(row)', 'a quoted cell runs from line 7 to line 8: a double quote is not closed'),
     ],
@@ -140,6 +140,14 @@ CORPUS = {
         ('data/regions.yaml', 3, 'region[west-prov].en', f"the text starts with '@': {FORMULA}", W),
         (SRCS, 7, 'source[src].publisher_en', f"the text starts with '=': {FORMULA}", W),
     ],
+    'flag-group-alone': [
+        (FIGS, 7, 'flag_group', "flag group 'lonely' has this figure only"),
+        (FIGS, 8, 'flag_group', "unknown flag group 'typo': no other figure carries it and none explains it"),
+    ],
+    'flag-group-covers-parts': [],
+    'flag-group-explained-twice': [(FIGS, 8, 'flag', "flag group 'twins' is explained differently here (first on line 7)")],
+    'flag-group-unexplained': [(FIGS, 7, 'flag_group', "no figure of flag group 'twins' (lines 7, 8) carries the flag")],
+    'flag-group-valid': [],
     'header-only-figures-csv': [],
     'id-invisible-characters': [
         (FIGS, 6, 'category', "unknown category 'group-a'"),

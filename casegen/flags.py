@@ -1,0 +1,85 @@
+"""Flags: which figures each contradiction in a source concerns.
+
+A figure's row may carry a flag (its kind and its explanation in both languages) and a ``flag_group`` id. The
+rows of one case sharing a group id are the figures one contradiction concerns; exactly one of them carries the
+explanation (validate.py checks this). A flag without a group concerns its own row alone. Pages, charts and
+downloads ask here which flag a figure falls under (``flag_of``), so that every figure of a group is marked,
+not only the row that explains it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Figure
+
+
+@dataclass(frozen=True)
+class Flag:
+    slug: str              # the case or practice
+    kind: str              # one of models.FLAGS
+    zh: str
+    en: str
+    group: str             # the flag_group id, "" when the flag concerns its own row only
+    explained_by: Figure   # the row that carries kind and explanation
+    figures: tuple[Figure, ...]  # every figure concerned, in file order (the explaining row among them)
+
+    @property
+    def anchor(self) -> str:
+        """The id of the flag's entry on its case page (and on the flags page)."""
+        return f"flag-{self.group}" if self.group else f"flag-line-{self.explained_by.line}"
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def case_flags(slug: str, figures: list[Figure]) -> list[Flag]:
+    """The flags of one case, in the order of their first figure. A group whose explanation is missing
+    yields nothing (validation reports it); of two explaining rows the first is taken."""
+    members: dict[str, list[Figure]] = {}
+    for f in figures:
+        if f.flag_group:
+            members.setdefault(f.flag_group, []).append(f)
+    out: list[tuple[int, Flag]] = []
+    done: set[str] = set()
+    for f in figures:
+        if not f.flag:
+            continue
+        group = f.flag_group
+        if group in done:
+            continue
+        concerned = tuple(members[group]) if group else (f,)
+        out.append((concerned[0].line, Flag(slug, f.flag, f.flag_zh, f.flag_en, group, f, concerned)))
+        if group:
+            done.add(group)
+    return [flag for _, flag in sorted(out, key=lambda item: item[0])]
+
+
+class FlagIndex:
+    """Every flag of a library and, for each figure, the flag it falls under."""
+
+    def __init__(self, figures_by_story: dict[str, list[Figure]]):
+        self.by_story: dict[str, list[Flag]] = {}
+        self._by_id: dict[int, Flag] = {}
+        self._by_key: dict[tuple, Flag] = {}
+        self._figures = figures_by_story  # kept alive: the ids below stay theirs
+        for slug, figures in figures_by_story.items():
+            self.by_story[slug] = case_flags(slug, figures)
+            for flag in self.by_story[slug]:
+                for f in flag.figures:
+                    self._by_id[id(f)] = flag
+                    self._by_key[_key(f)] = flag
+
+    def flag_of(self, f: Figure) -> Flag | None:
+        """The flag ``f`` falls under (its own, or its group's), or None."""
+        found = self._by_id.get(id(f))
+        if found is None and (f.flag or f.flag_group):  # a copy of a figure: found by what it is
+            found = self._by_key.get(_key(f))
+        return found
+
+    def all(self) -> list[Flag]:
+        return [flag for flags in self.by_story.values() for flag in flags]
+
+
+def _key(f: Figure) -> tuple:
+    return (f.key, f.line, f.published_value, f.flag_group)
