@@ -52,7 +52,7 @@ class Change:
     new: Figure | None
 
 
-FIELDS = ("value", "unit", "qualifier", "locator", "note_zh", "note_en", "flag", "flag_zh", "flag_en")
+FIELDS = ("value", "unit", "qualifier", "locator", "note_zh", "note_en", "flag", "flag_zh", "flag_en", "flag_group")
 
 
 def compare(before: Library, after: Library) -> list[Change]:

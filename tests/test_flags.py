@@ -109,3 +109,10 @@ def test_a_file_without_the_flag_group_column_still_loads(minimal: Project):
     lib, problems = load_library(minimal.data)
     assert not [p for p in problems + check(lib) if p.severity == "error" and "not a figure" not in p.message]
     assert all(f.flag_group == "" for f in lib.figures["east-west"])
+
+
+def test_each_explanation_next_to_the_figures_is_a_block_of_its_own(lib):
+    """The warnings under a metric's table are separate admonitions (a blank line before each)."""
+    page = Renderer(lib).story_page("longyou-xuyong", "en", [])
+    parts = page.split("!!! warning")
+    assert len(parts) > 20 and all(before.endswith("\n\n") for before in parts[:-1])
