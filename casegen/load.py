@@ -68,6 +68,8 @@ HINTS = {
     "qualifier": "copy the word next to the number in the source: 约, 左右 (about); 余, 多, 以上, 超过 (more "
                  "than); 不到, 以下 (under)",
     "factor_range": "the factor is the value of one unit in the base unit, e.g. 10000 for 万人",
+    "not_figure_number": "copy the number from the story as it is written there (with its ',' or 万), or the few "
+                         "characters around it that tell it apart (0+3, 2/3, 3个月)",
 }
 DEFAULT_HINT = "see data/schema/ and docs/editor-guide.md for what the field takes"
 

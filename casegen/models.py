@@ -18,7 +18,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       model_validator)
 from pydantic_core import PydanticCustomError
 
-from . import qualifiers
+from . import qualifiers, storynumbers
 from .problems import clip
 
 # Whole-string patterns. pydantic matches them with Rust's regex, where $ is the very end of the text; Python
@@ -310,6 +310,34 @@ class Period(Record):
         return self
 
 
+def _number_text(value):
+    # YAML reads 161 as an int and 1.5 as a float; editors should not need quotes
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _one_number(value: str) -> str:
+    if len(value) > MAX_VALUE_CHARS or not storynumbers.number_text(value):
+        raise PydanticCustomError("not_figure_number", f"'{clip(value)}' is not a number as a story writes it: write "
+                                  f"the digits as in the text (e.g. 161, 28, 13,000, 1.3万, 0+3), at most "
+                                  f"{MAX_VALUE_CHARS} characters")
+    return value
+
+
+class NotFigure(Record):
+    """A number in the story that is not a figure of the case, and why (see docs/editor-guide, section 4)."""
+
+    number: Annotated[str, BeforeValidator(_number_text), StringConstraints(strip_whitespace=True, min_length=1),
+                      AfterValidator(_one_number)] = Field(
+        description="the number as the story writes it (161, 28, 13,000, 1.3万), or a short stretch of text around "
+                    "numbers where the number alone would mark too much (0+3, 2/3, 3个月)", examples=["161"])
+    lang: Literal["zh", "en", "both"] = Field("both", description="the text it is written in: zh, en or both")
+    reason: NoteText = Field(description="why it is not a figure: a name (the '161' model), a derived number with its "
+                                         "formula (1000+800+700+490+4500−7462 = 28), a count the source gives in "
+                                         "words …")
+
+
 class Story(Record):
     """What cases and practices share: the narrative and the trainer kit."""
 
@@ -326,6 +354,9 @@ class Story(Record):
     objectives: list[Note] = Field([], max_length=50)
     questions: list[Note] = Field([], max_length=50)
     takeaways: list[Note] = Field([], max_length=50)
+    not_figures: list[NotFigure] = Field(
+        [], max_length=200, description="numbers in the story that are no figure of figures.csv, each with a reason; "
+        "every other number in the story must be a figure (years, dates, ordinals and list markers excepted)")
 
 
 class Case(Story):

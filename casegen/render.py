@@ -23,7 +23,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import qualifiers, text
+from . import qualifiers, storynumbers, text
 from .cite import cite
 from .diagram import pairings_svg
 from .derive import Derived, comparisons, representative
@@ -47,6 +47,11 @@ def asset_path(rel: str, lang: str) -> str:
         return rel
     stem, dot, ext = rel.rpartition(".")
     return f"{stem}.en.{ext}"
+
+
+def figure_anchor(line: int) -> str:
+    """The id of a figure's row in the figure tables of its case page: fig-<its line in figures.csv>."""
+    return f"fig-{int(line)}"
 
 
 @dataclass
@@ -196,6 +201,7 @@ class Renderer:
         return dict(lang=lang, t=t, tr=tr, link=link, region=region, region_path=region_path,
                     derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link, amount=amount,
                     story_link=story_link, source_link=source_link, value=value, unit=unit, metric=metric,
+                    figure_anchor=figure_anchor,
                     flag_of=lib.flag_of, flag_mark=flag_mark, flag_target=flag_target, flags_in=flags_in,
                     category=category, period=period, lib=lib, up=up, date=lambda d: text.date(d, lang))
 
@@ -265,7 +271,22 @@ class Renderer:
             handout=f"{slug}-handout.pdf" if self.handouts and slug in lib.cases else None,
             citation_url=self.page_url(slug, lang),
             changed=self.changed.get(slug), pre=lambda value: Markup(f"<pre class=\"cg-cite\"><code>"
-                                                                    f"{text.html_attr(value)}</code></pre>"))
+                                                                    f"{text.html_attr(value)}</code></pre>"),
+            **self.story_numbers(slug, lang))
+
+    def story_numbers(self, slug: str, lang: str) -> dict:
+        """``story_prose`` and ``story_text`` for a story page: its paragraphs (and trainer-kit items), where each
+        number that states a figure of the case links to that figure's row (anchor fig-<line in figures.csv>)."""
+        lib, story = self.lib, self.stories[slug]
+        units = storynumbers.unit_table(lib.units)
+        values = storynumbers.figure_values(lib.figures.get(slug, []), lib.units, lib.metrics)
+
+        def spans(value: str) -> list[tuple[int, int, str]]:
+            return [(a, b, figure_anchor(line))
+                    for a, b, line in storynumbers.links(value, lang, values, units, story.not_figures)]
+
+        return dict(story_prose=lambda value: text.prose(value, spans),
+                    story_text=lambda value: text.linked(value, spans(value)))
 
     def downloads_page(self, lang: str) -> str:
         return self.render("downloads.md.j2", lang, depth=1)

@@ -62,7 +62,33 @@ _ENTITY_ALWAYS = re.compile(r"[~?=^]")
 _LEAD_PUNCTUATION = frozenset("!\"#$%'()*+,-./:;<=>?@[]^_`{|}~")
 
 
-def prose(value) -> Markup:
+_ANCHOR = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def linked(value, spans=()) -> Markup:
+    """Editor text (see ``escape``) in which each stretch ``(start, end, anchor)`` of ``spans`` links to an anchor
+    of the same page. The stretches and the text around them are escaped each on its own, as ``escape`` does, so
+    the editor's text stays inert; only the brackets and the target are ours, and a target must be a plain anchor
+    id (a letter, then letters, digits and hyphens)."""
+    if isinstance(value, Markup):
+        return value
+    value = "" if value is None else str(value)
+    out, pos = [], 0
+    for start, end, anchor in sorted(spans):
+        if start < pos or end <= start or end > len(value):
+            continue  # overlapping or out of the text: left as text
+        if not _ANCHOR.fullmatch(anchor):
+            raise ValueError(f"not an anchor id: {anchor!r}")
+        label = escape(value[start:end])
+        if not label.strip():
+            continue
+        out += [escape(value[pos:start]), f"[{label}](#{anchor})"]
+        pos = end
+    out.append(escape(value[pos:]))
+    return Markup("".join(out))
+
+
+def prose(value, spans=None) -> Markup:
     """Editor prose (summary, background, a mechanism's description …) → Markdown that can only be paragraphs.
 
     Paragraphs are separated by blank lines; each becomes one line of escaped text (see ``escape``) that
@@ -71,8 +97,27 @@ def prose(value) -> Markup:
     a link definition, an attribute list, raw HTML, indented code) is shown as the text it is."""
     if isinstance(value, Markup):
         return value
-    escaped = (escape(p).strip() for p in paragraphs("" if value is None else str(value)))
+    value = "" if value is None else str(value)
+    if spans is None:
+        escaped = (escape(p).strip() for p in paragraphs(value))
+    else:  # spans(text) → (start, end, anchor) stretches to link, each within a paragraph (see ``linked``)
+        found = spans(value)
+        escaped = (linked(value[a:b], [(s - a, e - a, anchor) for s, e, anchor in found if a <= s and e <= b]).strip()
+                   for a, b in _paragraph_spans(value))
     return Markup("\n\n".join(p for p in escaped if p))  # a paragraph of control characters is none
+
+
+def _paragraph_spans(value: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph of ``value`` (as ``paragraphs`` splits it, blanks at its edges left out)."""
+    out, pos = [], 0
+    for m in [*re.finditer(r"\n\s*\n", value), None]:
+        end = m.start() if m else len(value)
+        piece = value[pos:end]
+        if piece.strip():
+            start = pos + len(piece) - len(piece.lstrip())
+            out.append((start, pos + len(piece.rstrip())))
+        pos = m.end() if m else end
+    return out
 
 
 def paragraphs(value: str) -> list[str]:

@@ -41,10 +41,29 @@ def dotted(loc: Loc) -> str:
 
 
 class YamlDoc:
-    def __init__(self, data: Any, lines: dict[Loc, int], path: str):
+    def __init__(self, data: Any, lines: dict[Loc, int], path: str, literal: set[Loc] | None = None):
         self.data = data
         self.lines = lines
         self.path = path
+        # texts written as literal blocks (key: |): their lines are kept, so a place inside one has a line
+        self.literal = literal or set()
+
+    def text_line(self, loc: Loc, offset: int) -> int:
+        """The line of character ``offset`` of the text at ``loc``: exact inside a literal block (``key: |``,
+        whose text starts on the line below the key), the text's first line otherwise."""
+        line = self.line(loc)
+        if tuple(loc) in self.literal and isinstance(value := self.value(loc), str):
+            return line + 1 + value.count("\n", 0, offset)
+        return line
+
+    def value(self, loc: Loc) -> Any:
+        node = self.data
+        for key in loc:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
 
     def line(self, loc: Loc) -> int:
         """The line of ``loc`` or of its nearest ancestor that has one."""
@@ -213,8 +232,10 @@ def _key_text(key_node: yaml.Node, loc: Loc, problems: list, path: str) -> str |
     return None
 
 
-def _construct(node: yaml.Node, loc: Loc, lines: dict, problems: list, path: str) -> Any:
+def _construct(node: yaml.Node, loc: Loc, lines: dict, problems: list, path: str, literal: set | None = None) -> Any:
     lines[loc] = node.start_mark.line + 1
+    if literal is not None and isinstance(node, yaml.ScalarNode) and node.style == "|":
+        literal.add(loc)
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
         _unsupported_tag(node, problems, path)
     if isinstance(node, yaml.MappingNode):
@@ -226,11 +247,11 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict, problems: list, path: str
             if key in out:
                 problems.append(Problem(path, key_node.start_mark.line + 1, dotted(loc + (key,)) or "(key)",
                                         f"duplicate key '{clip(key)}'", "remove one of the two entries; YAML keeps only the last", "yaml"))
-            out[key] = _construct(value_node, loc + (key,), lines, problems, path)
+            out[key] = _construct(value_node, loc + (key,), lines, problems, path, literal)
             lines[loc + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(n, loc + (i,), lines, problems, path) for i, n in enumerate(node.value)]
+        return [_construct(n, loc + (i,), lines, problems, path, literal) for i, n in enumerate(node.value)]
     value = _scalar(node, problems, path)
     if isinstance(value, str) and (bad := CONTROL.search(value)):
         problems.append(Problem(path, node.start_mark.line + 1, dotted(loc) or "(value)",
@@ -286,4 +307,5 @@ def load_yaml(file: Path, shown_path: str, problems: list[Problem], root: Path |
     lines: dict[Loc, int] = {}
     if node is None:
         return YamlDoc(None, lines, shown_path)
-    return YamlDoc(_construct(node, (), lines, problems, shown_path), lines, shown_path)
+    literal: set[Loc] = set()
+    return YamlDoc(_construct(node, (), lines, problems, shown_path, literal), lines, shown_path, literal)

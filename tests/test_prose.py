@@ -29,7 +29,7 @@ import pytest
 import yaml
 from hypothesis import example, given
 
-from casegen import text
+from casegen import storynumbers, text
 from casegen.build import build, copy_site_files
 from conftest import MINIMAL, ROOT
 from test_properties import SETTINGS, editor_text, shape, shown
@@ -184,6 +184,10 @@ def prose_site(tmp_path_factory) -> Path:
         case[field] = {"zh": ZH_BLOCK, "en": BLOCK}
     for field in KIT_FIELDS:
         case[field] = [dict(KIT_ITEM), dict(KIT_SHORT)]  # copies: the loader refuses YAML aliases
+    # the digits of the constructs (1. qzone, [^1] …) are no figures of the case
+    digits = {n.written for value in (ZH_BLOCK, BLOCK, *KIT_ITEM.values()) for lang in ("zh", "en")
+              for n in storynumbers.find(value, lang) if not n.exempt}
+    case["not_figures"] = [{"number": d, "reason": "a digit of a Markdown construct"} for d in sorted(digits)]
     case_file.write_text(yaml.safe_dump(case, allow_unicode=True, sort_keys=False), encoding="utf-8")
     mechanisms_file = root / "data/mechanisms.yaml"
     mechanisms = yaml.safe_load(mechanisms_file.read_text(encoding="utf-8"))
