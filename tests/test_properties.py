@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from casegen import text
 from casegen.load import load_library
-from casegen.models import FIGURE_COLUMNS
+from casegen.models import FIGURE_COLUMNS, FLAGS
 from casegen.validate import check
 from conftest import MINIMAL, ROOT
 
@@ -216,7 +216,7 @@ VOCABULARY = {
     "series": ["", "actual", "target", "expected", "plan"],
     "category": ["", "group-a"],
     "source": ["src"],
-    "flag": ["", "sub-exceeds-total", "parts-mismatch", "percent-mismatch", "inconsistent", "ambiguous"],
+    "flag": ["", *FLAGS],
 }
 dates = st.builds(lambda y, m, d, n: ["", f"{y:04d}", f"{y:04d}-{m:02d}", f"{y:04d}-{m:02d}-{d:02d}"][n],
                   st.integers(0, 2100), st.integers(0, 13), st.integers(0, 32), st.integers(0, 3))
@@ -273,7 +273,7 @@ def valid_row(draw) -> dict:
         "locator": draw(st.one_of(st.just("para 1"), printable.filter(str.strip), st.sampled_from(HOSTILE_EXAMPLES))),
         "note_zh": note[0], "note_en": note[1],
         "flag": draw(st.sampled_from(VOCABULARY["flag"][1:])) if flag_text[0] else "",
-        "flag_zh": flag_text[0], "flag_en": flag_text[1],
+        "flag_zh": flag_text[0], "flag_en": flag_text[1], "flag_group": "",
     }
 
 
@@ -354,6 +354,6 @@ def test_any_figure_table_is_reported_or_rendered(scratch, tmp_path_factory):
 
 def test_a_negative_actual_beside_a_tiny_target_renders(scratch, tmp_path):
     rows = [dict(zip(FIGURE_COLUMNS, r.split(","))) for r in (
-        "funds,0.000000001,万元,,,1990,west-prov,target,group-a,src,para 1,,,,,",
-        "funds,-592.4,万元,,,1990,west-prov,,group-a,src,para 1,,,,,")]
+        "funds,0.000000001,万元,,,1990,west-prov,target,group-a,src,para 1,,,,,,",
+        "funds,-592.4,万元,,,1990,west-prov,,group-a,src,para 1,,,,,,")]
     assert render_or_report(scratch, tmp_path / "cache", (rows, "header", "", None))
