@@ -13,10 +13,10 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from . import qualifiers
+from . import qualifiers, storynumbers
 from .load import Library, load_library
 from .models import FLAGS, MAX_BASE_VALUE, Figure, earliest, latest
-from .problems import DataError, Problem, clip, errors
+from .problems import DataError, Problem, clip, errors, warning
 
 FORECAST_SERIES = {"target", "expected", "plan"}
 PLACEHOLDERS = ("待填写", "To do")
@@ -142,12 +142,37 @@ class Checker:
                 if value.strip().startswith(PLACEHOLDERS):
                     self.add(path, doc.line(loc), ".".join(map(str, loc)), "placeholder text left from `casegen new`",
                              "write the text in your own words", "text")
+            self._story_numbers(slug, story, path, doc)
             cited = {f.source for f in lib.figures.get(slug, [])}
             for source in sorted(cited - set(story.sources)):
                 if source in lib.sources:
                     self.add(path, doc.line(("sources",)), "sources",
                              f"figures.csv cites source '{source}' which is not listed here",
                              f"add '{source}' to sources", "reference")
+
+    def _story_numbers(self, slug: str, story, path: str, doc) -> None:
+        """Every number in the story's texts is a figure of the case, clearly no figure (a year, a date, an
+        ordinal, a list marker) or listed under not_figures (see storynumbers)."""
+        lib = self.lib
+        units = storynumbers.unit_table(lib.units)
+        values = storynumbers.figure_values(lib.figures.get(slug, []), lib.units, lib.metrics)
+        figures_file = lib.figure_files.get(slug, "figures.csv").rsplit("/", 1)[-1]
+        for found in storynumbers.findings(story, values, units):
+            if found.figure is not None or found.marked is not None:
+                continue
+            nearest = storynumbers.closest(found.number, values, units)
+            near = f" (closest: {nearest.shown}, {figures_file} line {nearest.line})" if nearest else ""
+            self.add(path, doc.text_line(found.loc, found.number.start), ".".join(map(str, found.loc)),
+                     f"{found.number.shown()} is not a figure of this case{near}",
+                     "correct the number; or add the figure to figures.csv with its source and locator; or list it "
+                     "under not_figures with a reason (a name; a derived number with its formula)", "story-number")
+        for i in storynumbers.unused(story):
+            entry = story.not_figures[i]
+            where = {"zh": "the Chinese story", "en": "the English story"}.get(entry.lang, "the story")
+            self.problems.append(warning(path, doc.line(("not_figures", i, "number")), f"not_figures.{i}.number",
+                                         f"'{clip(entry.number)}' does not occur in {where}",
+                                         "remove the entry, or copy the number exactly as the text writes it",
+                                         "story-number"))
 
     # figures -----------------------------------------------------------------
     def figures(self) -> None:
