@@ -111,6 +111,13 @@ def test_not_figures_marks_a_number_with_a_reason(minimal):
     assert minimal.problems() == []
 
 
+def test_an_english_year_is_one_the_chinese_text_writes_as_a_year(minimal):
+    minimal.replace(CASE, "results: {zh: 成效。, en: Results.}",
+                    "results: {zh: 2019年疫情期间。, en: During the 2019 epidemic 2020 workers left.}")
+    p = only(minimal.problems())
+    assert p.field == "results.en" and p.message.startswith("2020 is not a figure")
+
+
 def test_not_figures_entry_in_one_language_only(minimal):
     minimal.replace(CASE, "results: {zh: 成效。, en: Results.}", "results: {zh: 共28个。, en: 28 in all.}")
     minimal.append(CASE, "not_figures:\n  - {number: \"28\", lang: zh, reason: \"derived, 1+27\"}\n")
