@@ -116,6 +116,8 @@ L = {
     "dest_title": {"zh": "{}：转移就业人员去向", "en": "{}: where transferred workers went"},
     "dest_sub": {"zh": "占所述总数的百分比；条上方为地区、年份和所述总数",
                  "en": "Share of the stated total; above each bar: place, period and stated total"},
+    "dest_sub_parts": {"zh": "占各去向之和的百分比；条上方为地区和年份",
+                       "en": "Share of the destinations' sum; above each bar: place and period"},
     "dest_rest": {"zh": "未细分或与总数之差", "en": "Not broken down, or gap to the total"},
     "dest_rest_note": {"zh": "白色部分：原文未按去向细分的人数，或分项之和与所述总数之差。",
                        "en": "White: people the source does not break down by destination, "
@@ -1066,8 +1068,9 @@ def income_range(ctx: _Ctx) -> Chart | None:
 
 # -- 4. subsidy spending by item --------------------------------------------------------------------
 CURRENT_FUNDS = "current-year-funds"
+SUBSIDY_TOTAL = "employment_subsidy_spending"
 SUBSIDY_CONTEXT = (("employment_subsidy_funds_raised", CURRENT_FUNDS, "subsidy_raised"),
-                   ("employment_subsidy_spending", "all-funds", "subsidy_spent"),
+                   (SUBSIDY_TOTAL, "all-funds", "subsidy_spent"),
                    ("employment_subsidy_balance", CURRENT_FUNDS, "subsidy_balance"))
 
 
@@ -1076,7 +1079,9 @@ def subsidy_items(ctx: _Ctx) -> Chart | None:
     by_parent: dict[str, list[Figure]] = defaultdict(list)
     for f in ctx.figures:
         m = lib.metrics.get(f.metric)
-        if f.category == CURRENT_FUNDS and f.series == "actual" and m and m.part_of and m.kind == "money":
+        # the items are the metrics whose `part_of` is the spending the title and notes name, nothing else
+        if f.category == CURRENT_FUNDS and f.series == "actual" and m and m.part_of == SUBSIDY_TOTAL and \
+                m.kind == "money":
             by_parent[m.part_of].append(f)
     if not by_parent:
         return None
@@ -1118,7 +1123,9 @@ def subsidy_items(ctx: _Ctx) -> Chart | None:
 
 
 # -- 5. where workers went --------------------------------------------------------------------------
-DESTINATION_METRIC, DESTINATION_TOTAL = "workers_transferred_by_destination", "workers_transferred"
+# The stated total each bar is a share of is the metric DESTINATION_METRIC is `part_of` in metrics.yaml, and
+# nothing else: without that link the bars are the parts alone, as shares of their own sum.
+DESTINATION_METRIC = "workers_transferred_by_destination"
 # far to near; one colour per distance class (the partner region is the accent). Sources split
 # destinations differently, so several categories share a class: they never meet in one bar.
 DEST_CLASSES = (("dest-guangdong", "dest-pearl-river-delta"), ("dest-other-provinces", "outside-province"),
@@ -1138,12 +1145,14 @@ def destinations(ctx: _Ctx) -> Chart | None:
     keys.sort(key=lambda k: (k[0] != ctx.main_scope, order.get(k[0], 1e9), k[2]))
     used = {f.category for f in parts}
     cats = [c for c in DEST_ORDER if c in used] + [c for c in ctx.lib.categories if c in used and c not in DEST_ORDER]
+    dest_metric = ctx.lib.metrics.get(DESTINATION_METRIC)
+    total_metric = dest_metric.part_of if dest_metric else None
     rows = []
     for scope, start, end in keys:
         ps = [f for f in parts if (f.scope, f.start, f.end) == (scope, start, end)]
         ps.sort(key=lambda f: cats.index(f.category))
-        total = _find(ctx.figures, metric=DESTINATION_TOTAL, scope=scope, start=start, end=end, series="actual",
-                      category="")
+        total = _find(ctx.figures, metric=total_metric, scope=scope, start=start, end=end, series="actual",
+                      category="") if total_metric else None
         rows.append((scope, ps, total))
     base = ctx.base_unit(parts[0].unit) or parts[0].unit
     # legend: categories used, then the rest
@@ -1229,7 +1238,8 @@ def destinations(ctx: _Ctx) -> Chart | None:
             share = "" if f is total else f"{float(ctx.in_unit(f, base) / whole * 100):.1f}%"
             table.append((ctx.region(scope), ctx.period(f), ctx.category(f.category) if f.category else
                           ctx.metric(f.metric), ctx.shown(f), ctx.unit_name(f.unit), share, _flag_cell(ctx, f)))
-    return _chart("worker-destinations", title, unit, [ctx.w("dest_sub")], [_canvas(y - 10, layers)], notes, alt,
+    sub = ctx.w("dest_sub" if any(total for _, _, total, _, _ in layout) else "dest_sub_parts")
+    return _chart("worker-destinations", title, unit, [sub], [_canvas(y - 10, layers)], notes, alt,
                   ctx.source_note(drawn), table, ctx.lang)
 
 

@@ -227,3 +227,99 @@ def test_comparison_chart(lib):
     assert c.svg == charts.comparison_chart(lib, "placement", "zh", rows).svg
     assert charts.comparison_chart(lib, "placement", "zh", rows[3:]) is None
     assert charts.comparison_chart(lib, "placement", "zh", []) is None
+
+
+# -- sub-items come from `part_of` in metrics.yaml, never from the rows -----------------------------
+def variant(lib, unlink=(), link=None, figures=None):
+    """The library with the `part_of` of the metrics in ``unlink`` removed, ``link`` ({metric: total}) set,
+    and ``figures`` ({slug: rows}) in place of a case's rows."""
+    import copy
+
+    out = copy.copy(lib)
+    out.metrics = dict(lib.metrics)
+    for m in unlink:
+        out.metrics[m] = lib.metrics[m].model_copy(update={"part_of": None})
+    for m, total in (link or {}).items():
+        out.metrics[m] = lib.metrics[m].model_copy(update={"part_of": total})
+    out.figures = {**lib.figures, **(figures or {})}
+    return out
+
+
+def orders(rows):
+    """The rows as in the file, reversed, and each figure moved next to every other (adjacency decides nothing)."""
+    yield list(rows)
+    yield list(reversed(rows))
+    yield sorted(rows, key=lambda f: (f.scope, f.start, f.end, f.metric))
+
+
+def totals_drawn(c) -> list[tuple[str, ...]]:
+    """Rows of the destinations chart drawn as the stated total of a bar (no share: they are the whole)."""
+    share = c.table[0].index(charts.L["h_share"]["en"])
+    return [row for row in c.table[1:] if row[share] == ""]
+
+
+def test_two_figures_without_a_part_of_link_are_never_drawn_as_part_and_whole(lib):
+    slug = "dongguan-zhaotong"
+    rows = lib.figures[slug]
+    total_name = lib.metrics["workers_transferred"].en
+    part = lib.metrics["workers_transferred_by_destination"]
+    assert part.part_of == "workers_transferred"  # the link this test takes away
+
+    # with the link: every bar is a share of the stated total of its place and period, whatever the row order
+    linked = [chart({(slug, "en"): charts.case_charts(variant(lib, figures={slug: o}), slug, "en")}, slug,
+                    "worker-destinations", "en") for o in orders(rows)]
+    assert [r[2] for r in totals_drawn(linked[0])] == [total_name] * 4
+    assert all(c.svg == linked[0].svg and c.table == linked[0].table for c in linked)
+
+    # without it: the same two figures, in any order, next to each other or not, are never part and whole
+    for o in orders(rows):
+        c = chart({(slug, "en"): charts.case_charts(variant(lib, unlink=[part.id], figures={slug: o}), slug, "en")},
+                  slug, "worker-destinations", "en")
+        assert totals_drawn(c) == [], c.table
+        assert total_name not in " ".join(svg_texts(c.svg))
+        assert not re.search(r"\btotal \d", " ".join(svg_texts(c.svg)))  # no "total 24,974" above a bar
+        assert "stated total" not in " ".join(svg_texts(c.svg))
+
+    # a figure of another metric with the same place and period, right after the parts, is no total either
+    qiaojia = [f for f in rows if f.scope == "qiaojia" and f.metric == part.id]
+    stranger = qiaojia[0].model_copy(update={"metric": "migrant_workers", "category": "", "value": 99999.0,
+                                             "published_value": "99999", "flag": "", "flag_zh": "", "flag_en": "",
+                                             "flag_group": "", "line": 999})
+    unlinked = variant(lib, unlink=[part.id])
+    for o in orders(rows + [stranger]):
+        c = chart({(slug, "en"): charts.case_charts(variant(unlinked, figures={slug: o}), slug, "en")}, slug,
+                  "worker-destinations", "en")
+        assert totals_drawn(c) == []
+        assert "99,999" not in " ".join(svg_texts(c.svg))
+
+
+def test_subsidy_items_are_the_part_of_items_of_the_spending_they_are_drawn_under(lib):
+    slug = "longyou-xuyong"
+    rows = lib.figures[slug]
+    items = [m.id for m in lib.metrics.values() if m.part_of == "employment_subsidy_spending"
+             and any(f.metric == m.id and f.category == "current-year-funds" for f in rows)]
+    assert len(items) == 8
+    drawn = [chart({(slug, "en"): charts.case_charts(variant(lib, figures={slug: o}), slug, "en")}, slug,
+                   "subsidy-spending", "en") for o in orders(rows)]
+    assert {r[0] for r in drawn[0].table[1:9]} == {lib.metrics[m].en for m in items}
+    assert all(c.svg == drawn[0].svg for c in drawn)
+    # without the link, or linked to another total, they are not items of the employment subsidy spending
+    for changed in (variant(lib, unlink=items), variant(lib, link={m: "social_donations" for m in items})):
+        for o in orders(rows):
+            ids = [c.id for c in charts.case_charts(variant(changed, figures={slug: o}), slug, "en")]
+            assert "subsidy-spending" not in ids
+
+
+def test_of_which_names_a_total_only_through_part_of(lib):
+    slug = "zhejiang-sichuan"
+    rows = lib.figures[slug]
+    for lang, of_which in (("en", "Job agreements reached: of which registered poor"),
+                           ("zh", "达成就业意向（签约）人数：其中建档立卡贫困人员")):
+        for o in orders(rows):
+            c = chart({(slug, lang): charts.case_charts(variant(lib, figures={slug: o}), slug, lang)}, slug,
+                      "key-outcomes", lang)
+            assert of_which in [row[0] for row in c.table]
+            c = chart({(slug, lang): charts.case_charts(variant(lib, unlink=["job_intentions_poor"], figures={slug: o}),
+                                                        slug, lang)}, slug, "key-outcomes", lang)
+            names = [row[0] for row in c.table]
+            assert of_which not in names and lib.metrics["job_intentions_poor"].name(lang) in names
