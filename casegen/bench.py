@@ -97,6 +97,7 @@ def synthesize(dest: Path, n: int) -> Path:
             shutil.copy(path, out / path.name)
     shutil.copytree(data / "schema", out / "schema")
     copy_site_files(ROOT, dest)
+    unit_ids = [u["id"] for u in yaml.safe_load((data / "units.yaml").read_text(encoding="utf-8"))]
     rates = {m["id"] for m in yaml.safe_load((data / "metrics.yaml").read_text(encoding="utf-8"))["metrics"]
              if m["kind"] == "rate"}
     real = [("cases", p.name) for p in sorted((data / "cases").iterdir()) if p.is_dir()] + \
@@ -118,6 +119,7 @@ def synthesize(dest: Path, n: int) -> Path:
             if story["parent"] is None:
                 del story["parent"]
         story["related"] = [r for r in (clone(r) for r in story.get("related", [])) if r]
+        story["not_figures"] = unscaled_numbers(story, unit_ids)
         target = out / folder / clone(source)
         target.mkdir(parents=True)
         (target / name).write_text(yaml.safe_dump(story, allow_unicode=True, sort_keys=False, width=120),
@@ -137,16 +139,45 @@ def synthesize(dest: Path, n: int) -> Path:
     return dest
 
 
+def unscaled_numbers(story: dict, unit_ids: list[str]) -> list[dict]:
+    """``not_figures`` entries for every number of a cloned story: its figures are scaled, its story is not, so
+    no number of the story is a figure of the clone (the check still runs over all of them)."""
+    from . import storynumbers
+
+    texts = [(story[f][lang], lang) for f in storynumbers.STORY_FIELDS for lang in ("zh", "en")]
+    texts += [(item[lang], lang) for f in storynumbers.LIST_FIELDS for item in story.get(f, []) for lang in ("zh", "en")]
+    found: dict[str, set[str]] = {}
+    for text, lang in texts:
+        for number in storynumbers.find(text, lang, unit_ids):
+            if not number.exempt:
+                found.setdefault(number.written, set()).add(lang)
+    return [{"number": written, "lang": "both" if len(langs) == 2 else next(iter(langs)),
+             "reason": "synthetic clone: its figures are scaled, its story is not"}
+            for written, langs in sorted(found.items())]
+
+
 def edit_one_figure(root: Path, step: int) -> str:
-    """Change the value of one figure of one case (a clone of longyou-xuyong); returns the new value."""
-    path = root / "data" / "cases" / f"{EDIT_SOURCE}-001" / "figures.csv"
+    """Change the value of one figure of one case (a clone of longyou-xuyong), and the story's mentions of
+    it, as an editor must (numbers in the story are figures); returns the new value."""
+    folder = root / "data" / "cases" / f"{EDIT_SOURCE}-001"
+    path = folder / "figures.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     row = next(r for r in rows[1:] if r and r[0] == EDIT_METRIC)
-    row[1] = str(int(Decimal(row[1])) + 1 + step)
+    old, new = int(Decimal(row[1])), int(Decimal(row[1])) + 1 + step
+    row[1] = str(new)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
+    retell(folder / "case.yaml", old, new)
     return row[1]
+
+
+def retell(story: Path, old: int, new: int) -> None:
+    """Replace the whole number ``old`` by ``new`` in a story, as written in either language (3250, 3,250)."""
+    text = story.read_text(encoding="utf-8")
+    for before, after in ((f"{old:,}", f"{new:,}"), (str(old), str(new))):
+        text = re.sub(rf"(?<![\d.,]){re.escape(before)}(?![\d])", after, text)
+    story.write_text(text, encoding="utf-8")
 
 
 # -- steps, each in a process of its own -----------------------------------------------------------

@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from casegen.bench import retell
 from conftest import copy_project
 
 
@@ -65,7 +66,9 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
     try:
         page.goto(url)
         assert page.get_by_text("3250人").count() > 0
+        # the figure and the story that quotes it, as an editor changes them (numbers in the story are figures)
         project.replace("data/cases/longyou-xuyong/figures.csv", "trainees,3250,", "trainees,3917,")
+        retell(project.root / "data/cases/longyou-xuyong/case.yaml", 3250, 3917)
         # mkdocs' live reload refreshes the page by itself once the rebuild is done
         page.get_by_text("3917人").first.wait_for(timeout=120_000)
     finally:
