@@ -173,12 +173,16 @@ def _en(text, start, end, digits, before, after) -> Number:
     return Number(start, end, text[start:end], value, unit, exempt, "en", _meaning_en(before))
 
 
+# the qualifiers written after the number and its unit (以上, 左右, 以下), from qualifiers.QUALIFIERS
+_AFTER_ZH = tuple(w for w, q in qualifiers.QUALIFIERS.items() if not w.isascii() and q.place == "after")
+
+
 def _meaning_zh(before: str, after: str, inside: str | None) -> str:
     """The meaning (about, more, under …) of the qualifier written with a Chinese number, or ""."""
     if inside:
         return "more"
-    tail = re.sub(r"^[万亿]?[^\s，。；、（）0-9]{0,4}?(?=以上|左右|以下)", "", after)
-    for word in ("以上", "左右", "以下"):
+    tail = re.sub(rf"^[万亿]?[^\s，。；、（）0-9]{{0,4}}?(?={'|'.join(_AFTER_ZH)})", "", after)
+    for word in _AFTER_ZH:
         if tail.startswith(word):
             return qualifiers.meaning(word)
     for word in sorted(qualifiers.QUALIFIERS, key=len, reverse=True):

@@ -24,21 +24,11 @@ from casegen import build as build_module
 from casegen import write
 from casegen.build import BuildError, build, build_lock, recover, static_docs
 from conftest import MINIMAL, ROOT, Project
+from test_output import output_of, tree
 
 NO_PDF = {**os.environ, "CASEGEN_NO_PDF": "1", "SITE_URL": "https://cases.east-west-library.cn/"}
 WAITING = "waiting for another casegen build in this folder…"
 EDIT = ("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def output_of(project: Project) -> dict[str, bytes]:
-    root = project.root
-    files = {f"site/{k}": v for k, v in tree(root / "site").items()}
-    files.update({f"build/docs/{k}": v for k, v in tree(root / "build" / "docs").items()})
-    return files
 
 
 def leftovers(root: Path) -> list[str]:
