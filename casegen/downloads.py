@@ -36,8 +36,9 @@ _DESCRIPTIONS = {
     "note_zh": "note in Chinese", "note_en": "note in English",
     "flag": "contradiction in the source, on the row that explains it: " + ", ".join(FLAGS),
     "flag_zh": "explanation of the flag in Chinese", "flag_en": "explanation of the flag in English",
-    "flag_group": "id shared by every figure of this case that one contradiction concerns; one of them carries "
-                  "flag, flag_zh and flag_en",
+    "flag_group": "ids, separated by spaces, of the contradictions that concern this figure; every figure of this "
+                  "case one contradiction concerns carries its id, and one of them carries flag, flag_zh and flag_en "
+                  "with that id first",
 }
 
 

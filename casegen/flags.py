@@ -1,10 +1,12 @@
 """Flags: which figures each contradiction in a source concerns.
 
-A figure's row may carry a flag (its kind and its explanation in both languages) and a ``flag_group`` id. The
-rows of one case sharing a group id are the figures one contradiction concerns; exactly one of them carries the
-explanation (validate.py checks this). A flag without a group concerns its own row alone. Pages, charts and
-downloads ask here which flag a figure falls under (``flag_of``), so that every figure of a group is marked,
-not only the row that explains it.
+A figure's row may carry a flag (its kind and its explanation in both languages) and, in ``flag_group``, the
+ids of the contradictions it is concerned by, separated by spaces. The rows of one case carrying a group id are
+the figures that contradiction concerns; exactly one of them carries the explanation, and lists that id first
+(validate.py checks this). A figure two contradictions concern carries both ids. A flag without a group
+concerns its own row alone. Pages, charts and downloads ask here which flags a figure falls under
+(``flags_of``), so that every figure of a group is marked at every contradiction, not only the row that
+explains it.
 """
 
 from __future__ import annotations
@@ -38,14 +40,14 @@ def case_flags(slug: str, figures: list[Figure]) -> list[Flag]:
     yields nothing (validation reports it); of two explaining rows the first is taken."""
     members: dict[str, list[Figure]] = {}
     for f in figures:
-        if f.flag_group:
-            members.setdefault(f.flag_group, []).append(f)
+        for group in f.flag_groups:
+            members.setdefault(group, []).append(f)
     out: list[tuple[int, Flag]] = []
     done: set[str] = set()
     for f in figures:
         if not f.flag:
             continue
-        group = f.flag_group
+        group = f.flag_groups[0] if f.flag_groups else ""  # a flag explains its row's first group
         if group in done:
             continue
         concerned = tuple(members[group]) if group else (f,)
@@ -56,29 +58,40 @@ def case_flags(slug: str, figures: list[Figure]) -> list[Flag]:
 
 
 class FlagIndex:
-    """Every flag of a library and, for each figure, the flag it falls under."""
+    """Every flag of a library and, for each figure, the flags it falls under."""
 
     def __init__(self, figures_by_story: dict[str, list[Figure]]):
         self.by_story: dict[str, list[Flag]] = {}
-        self._by_id: dict[int, Flag] = {}
-        self._by_key: dict[tuple, Flag] = {}
+        self._by_id: dict[int, list[Flag]] = {}
+        self._by_key: dict[tuple, list[Flag]] = {}
         self._figures = figures_by_story  # kept alive: the ids below stay theirs
         for slug, figures in figures_by_story.items():
             self.by_story[slug] = case_flags(slug, figures)
             for flag in self.by_story[slug]:
                 for f in flag.figures:
-                    self._by_id[id(f)] = flag
-                    self._by_key[_key(f)] = flag
+                    self._by_id.setdefault(id(f), []).append(flag)
+                    self._by_key.setdefault(_key(f), []).append(flag)
+        for found in (*self._by_id.values(), *self._by_key.values()):
+            found.sort(key=_page_order)
 
-    def flag_of(self, f: Figure) -> Flag | None:
-        """The flag ``f`` falls under (its own, or its group's), or None."""
+    def flags_of(self, f: Figure) -> list[Flag]:
+        """The flags ``f`` falls under (its own and its groups'), in the order of the flags on its page."""
         found = self._by_id.get(id(f))
         if found is None and (f.flag or f.flag_group):  # a copy of a figure: found by what it is
             found = self._by_key.get(_key(f))
-        return found
+        return list(found or ())
+
+    def flag_of(self, f: Figure) -> Flag | None:
+        """The first of the flags ``f`` falls under, or None."""
+        found = self.flags_of(f)
+        return found[0] if found else None
 
     def all(self) -> list[Flag]:
         return [flag for flags in self.by_story.values() for flag in flags]
+
+
+def _page_order(flag: Flag) -> tuple:
+    return (flag.figures[0].line, flag.explained_by.line)
 
 
 def _key(f: Figure) -> tuple:

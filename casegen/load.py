@@ -68,6 +68,11 @@ HINTS = {
     "qualifier": "copy the word next to the number in the source: 约, 左右 (about); 余, 多, 以上, 超过 (more "
                  "than); 不到, 以下 (under)",
     "factor_range": "the factor is the value of one unit in the base unit, e.g. 10000 for 万人",
+    "flag_group_id": "write the group ids in lowercase letters, digits and hyphens, separated by spaces "
+                     "(e.g. 'destinations heading-claim')",
+    "flag_group_twice": "keep each group id once in the cell",
+    "flag_group_count": "a figure that many contradictions concern: check the ids, or merge groups that explain "
+                        "one contradiction",
     "not_figure_number": "copy the number from the story as it is written there (with its ',' or 万), or the few "
                          "characters around it that tell it apart (0+3, 2/3, 3个月)",
 }
@@ -125,6 +130,10 @@ class Library:
     def flag_of(self, figure: Figure):
         """The flag a figure falls under, its own or its flag group's (casegen.flags.Flag), or None."""
         return self.flag_index().flag_of(figure)
+
+    def flags_of(self, figure: Figure) -> list:
+        """Every flag a figure falls under, its own and its flag groups' (casegen.flags.Flag), in page order."""
+        return self.flag_index().flags_of(figure)
 
 
 def _field_name(loc: tuple, label: str | None = None) -> str:

@@ -141,6 +141,28 @@ Prose = _text(MAX_PROSE)
 CellNote = _optional_text(MAX_NOTE)
 
 
+MAX_FLAG_GROUPS = 6
+
+
+def _flag_groups(value: str) -> str:
+    """Space-separated flag group ids, each a slug, none twice; kept as one cell, written back as read."""
+    ids = value.split()
+    for group in ids:
+        if not re.fullmatch(SLUG, group) or len(group) > MAX_ID:
+            raise PydanticCustomError("flag_group_id", f"'{clip(group)}' is not a flag group id: lowercase letters, "
+                                      "digits and hyphens; separate several ids with spaces")
+    if len(set(ids)) != len(ids):
+        twice = next(g for g in ids if ids.count(g) > 1)
+        raise PydanticCustomError("flag_group_twice", f"flag group '{clip(twice)}' is listed twice")
+    if len(ids) > MAX_FLAG_GROUPS:
+        raise PydanticCustomError("flag_group_count", f"{len(ids)} flag groups; a figure takes at most "
+                                  f"{MAX_FLAG_GROUPS}")
+    return " ".join(ids)
+
+
+FlagGroups = Annotated[str, StringConstraints(max_length=(MAX_ID + 1) * MAX_FLAG_GROUPS), AfterValidator(_flag_groups)]
+
+
 def earliest(date: str) -> dt.date:
     parts = [int(p) for p in date.split("-")] + [1, 1]
     return dt.date(parts[0], parts[1], parts[2])
@@ -405,9 +427,15 @@ class Figure(Record):
     flag: Literal[("",) + FLAGS] = ""
     flag_zh: CellNote = ""
     flag_en: CellNote = ""
-    flag_group: Slug | Literal[""] = Field("", description="id shared by every figure one contradiction concerns; "
-                                                         "one of them carries the flag and its explanation")
+    flag_group: FlagGroups = Field("", description="ids of the contradictions this figure is concerned by, separated "
+                                               "by spaces; every figure a contradiction concerns carries its id, and "
+                                               "one of them carries the flag and its explanation, with that id first")
     line: int = Field(0, description="line in figures.csv (set by the loader)")
+
+    @property
+    def flag_groups(self) -> tuple[str, ...]:
+        """The flag groups this figure belongs to; a flag on this row explains the first of them."""
+        return tuple(self.flag_group.split())
 
     @field_validator("value", mode="before")
     @classmethod

@@ -162,17 +162,20 @@ class Renderer:
             return f"{d.value:.1f}"
 
         def flag_mark(f: Figure) -> Markup:
-            """At a figure a contradiction concerns: a marker linking to its explanation on the case page."""
-            flag = lib.flag_of(f)
-            if flag is None:
+            """At a figure contradictions concern: a marker linking to each one's explanation on the case page."""
+            found = lib.flags_of(f)
+            if not found:
                 return Markup("")
-            return Markup(f" ⚠ [{text.escape(t('flag_marker'))}](#{flag.anchor})")
+            label = text.escape(t("flag_marker"))
+            if len(found) == 1:
+                return Markup(f" ⚠ [{label}](#{found[0].anchor})")
+            return Markup(f" ⚠ {label}" + "".join(f" [{n}](#{flag.anchor})" for n, flag in enumerate(found, 1)))
 
         def flags_in(figures: list[Figure]) -> list:
             """The flags that concern any of ``figures``, once each, in the order of the figures."""
             found = {}
             for f in figures:
-                if (flag := lib.flag_of(f)) is not None:
+                for flag in lib.flags_of(f):
                     found.setdefault(flag.anchor, flag)
             return list(found.values())
 
@@ -202,7 +205,7 @@ class Renderer:
                     derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link, amount=amount,
                     story_link=story_link, source_link=source_link, value=value, unit=unit, metric=metric,
                     figure_anchor=figure_anchor,
-                    flag_of=lib.flag_of, flag_mark=flag_mark, flag_target=flag_target, flags_in=flags_in,
+                    flag_of=lib.flag_of, flags_of=lib.flags_of, flag_mark=flag_mark, flag_target=flag_target, flags_in=flags_in,
                     category=category, period=period, lib=lib, up=up, date=lambda d: text.date(d, lang))
 
     def render(self, template: str, lang: str, depth: int, **context) -> str:
@@ -367,8 +370,9 @@ class Renderer:
 
     @property
     def flagged_total(self) -> int:
-        """How many figures a contradiction concerns (every figure of a flag group counts)."""
-        return sum(len(flag.figures) for flag in self.lib.flag_index().all())
+        """How many figures a contradiction concerns (every figure of a flag group counts, once however many
+        contradictions concern it)."""
+        return len({(flag.slug, f.line) for flag in self.lib.flag_index().all() for f in flag.figures})
 
     def flags_page(self, lang: str) -> str:
         """Every flag of the library: its case, the figures it concerns, its kind and explanation."""

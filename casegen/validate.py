@@ -193,28 +193,33 @@ class Checker:
             self._consistency(path, figures)
 
     def _flag_groups(self, path: str, figures: list[Figure]) -> set[str]:
-        """A flag group names the figures one contradiction concerns: at least two, one of them explaining it.
-        Returns the groups that carry an explanation."""
+        """A flag group names the figures one contradiction concerns: at least two, one of them explaining it
+        (a flag explains the first group its row lists). Returns the groups that carry an explanation."""
         groups: dict[str, list[Figure]] = defaultdict(list)
         for f in figures:
-            if f.flag_group:
-                groups[f.flag_group].append(f)
+            for group in f.flag_groups:
+                groups[group].append(f)
         for group, members in groups.items():
-            explaining = [f for f in members if f.flag]
+            explaining = [f for f in members if f.flag and f.flag_groups[0] == group]
             lines = ", ".join(str(f.line) for f in members)
             if len(members) == 1 and not explaining:
                 self.add(path, members[0].line, "flag_group",
                          f"unknown flag group '{clip(group)}': no other figure carries it and none explains it",
-                         "check the spelling against the group's other rows, or clear flag_group", "flag")
+                         "check the spelling against the group's other rows, or remove the id from flag_group",
+                         "flag")
             elif len(members) == 1:
                 self.add(path, members[0].line, "flag_group",
                          f"flag group '{clip(group)}' has this figure only",
                          "give the group id to every figure the contradiction concerns, or clear flag_group",
                          "flag")
             elif not explaining:
+                flagged_elsewhere = [f for f in members if f.flag]
+                fix = (f"line {flagged_elsewhere[0].line} carries a flag but lists '{clip(group)}' after "
+                       f"'{clip(flagged_elsewhere[0].flag_groups[0])}': a flag explains the first id of its row; "
+                       "put this group's id first there, or set flag, flag_zh and flag_en on another row of the "
+                       "group") if flagged_elsewhere else "set flag, flag_zh and flag_en on one row of the group"
                 self.add(path, members[0].line, "flag_group",
-                         f"no figure of flag group '{clip(group)}' (lines {lines}) carries the flag",
-                         "set flag, flag_zh and flag_en on one row of the group", "flag")
+                         f"no figure of flag group '{clip(group)}' (lines {lines}) carries the flag", fix, "flag")
             for f in explaining[1:]:
                 first = explaining[0]
                 same = (f.flag, f.flag_zh, f.flag_en) == (first.flag, first.flag_zh, first.flag_en)
@@ -223,11 +228,12 @@ class Checker:
                          f"(first on line {first.line})",
                          "keep the explanation on one row of the group and clear flag, flag_zh and flag_en on the "
                          "others", "flag")
-        return {group for group, members in groups.items() if any(f.flag for f in members)}
+        return {group for group, members in groups.items()
+                if any(f.flag and f.flag_groups[0] == group for f in members)}
 
     def _flagged(self, f: Figure) -> bool:
-        """Whether a figure carries a flag or belongs to a flag group that one (its contradiction is shown)."""
-        return bool(f.flag) or f.flag_group in getattr(self, "_explained", set())
+        """Whether a figure carries a flag or belongs to a flag group that has one (its contradiction is shown)."""
+        return bool(f.flag) or bool(set(f.flag_groups) & getattr(self, "_explained", set()))
 
     def _figure(self, path: str, f: Figure) -> None:
         lib = self.lib

@@ -144,7 +144,16 @@ CORPUS = {
         (FIGS, 7, 'flag_group', "flag group 'lonely' has this figure only"),
         (FIGS, 8, 'flag_group', "unknown flag group 'typo': no other figure carries it and none explains it"),
     ],
+    'flag-group-bad-ids': [
+        (FIGS, 6, 'flag_group', "'twins,pair' is not a flag group id: lowercase letters, digits and hyphens; "
+                                "separate several ids with spaces"),
+        (FIGS, 7, 'flag_group', "flag group 'twins' is listed twice"),
+        (FIGS, 8, 'flag_group', "flag group 'twins' has this figure only"),
+    ],
     'flag-group-covers-parts': [],
+    # a flag explains the first group its row lists: listed second, 'twins' has no explanation
+    'flag-group-explains-second': [(FIGS, 7, 'flag_group', "no figure of flag group 'twins' (lines 7, 8) carries the flag")],
+    'flag-group-several': [],
     'flag-group-explained-twice': [(FIGS, 8, 'flag', "flag group 'twins' is explained differently here (first on line 7)")],
     'flag-group-unexplained': [(FIGS, 7, 'flag_group', "no figure of flag group 'twins' (lines 7, 8) carries the flag")],
     'flag-group-valid': [],

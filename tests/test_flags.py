@@ -30,16 +30,48 @@ def lib():
 
 
 def test_every_figure_of_a_group_falls_under_its_one_explanation(lib):
-    groups = {(slug, f.flag_group) for slug, figs in lib.figures.items() for f in figs if f.flag_group}
+    groups = {(slug, g) for slug, figs in lib.figures.items() for f in figs for g in f.flag_groups}
     assert groups, "the real data groups the figures of its contradictions"
     for slug, group in groups:
-        members = [f for f in lib.figures[slug] if f.flag_group == group]
-        explaining = [f for f in members if f.flag]
+        members = [f for f in lib.figures[slug] if group in f.flag_groups]
+        explaining = [f for f in members if f.flag and f.flag_groups[0] == group]
         assert len(members) >= 2 and len(explaining) == 1, (slug, group)
         for f in members:
-            flag = lib.flag_of(f)
-            assert flag is not None and flag.kind == explaining[0].flag and flag.en == explaining[0].flag_en
+            flag = next(flag for flag in lib.flags_of(f) if flag.group == group)
+            assert flag.kind == explaining[0].flag and flag.en == explaining[0].flag_en
             assert set(flag.figures) == set(members)
+
+
+def test_a_figure_two_contradictions_concern_falls_under_both(lib):
+    """Longyou's 3840 (paired province, end-2019, basic task) exceeds its total 2060 and disagrees with the
+    stretch tier's 4400: it is marked at both, and each of them lists it."""
+    shared = [f for f in lib.figures["longyou-xuyong"] if len(f.flag_groups) > 1]
+    assert len(shared) >= 8
+    for f in shared:
+        found = lib.flags_of(f)
+        assert {flag.group for flag in found} == set(f.flag_groups), f.line
+        assert all(f in flag.figures for flag in found)
+    r = Renderer(lib)
+    cases = {f.line: f for f in lib.figures["longyou-xuyong"]}
+    mark = r.helpers("en", 2)["flag_mark"](cases[21])
+    assert mark.count("](#flag-") == 2 and "#flag-paired-end2019-basic" in mark and "#flag-paired-end2019-stretch" in mark
+
+
+def test_a_flag_explains_the_first_group_its_row_lists():
+    from casegen.models import Figure
+
+    def fig(line, **kw):
+        return Figure.model_validate(dict(metric="funds", value="1", published_value="1", unit="万元",
+                                          end=str(2000 + line), scope="x", source="s", locator="l", line=line, **kw))
+
+    a = fig(2, flag_group="trio")
+    b = fig(3, flag_group="pair")
+    c = fig(4, flag="count-conflict", flag_zh="两数矛盾。", flag_en="They conflict.", flag_group="pair")
+    d = fig(5, flag="inconsistent", flag_zh="不一致。", flag_en="They disagree.", flag_group="trio  pair")
+    assert d.flag_group == "trio pair" and d.flag_groups == ("trio", "pair")
+    flags = case_flags("c", [a, b, c, d])
+    assert [(f.kind, f.group, [x.line for x in f.figures]) for f in flags] == \
+        [("inconsistent", "trio", [2, 5]), ("count-conflict", "pair", [3, 4, 5])]
 
 
 def test_a_flag_without_a_group_concerns_its_own_row():
@@ -76,6 +108,7 @@ def test_charts_star_every_figure_of_a_group(lib):
 def test_the_flagged_count_counts_every_figure_a_contradiction_concerns(lib):
     r = Renderer(lib)
     concerned = {(slug, f.line) for slug, figs in lib.figures.items() for f in figs if f.flag or f.flag_group}
+    assert sum(len(flag.figures) for flag in lib.flag_index().all()) > len(concerned)  # some twice
     assert r.flagged_total == len(concerned)
     assert f"[{len(concerned)} flagged](flags/index.md)" in r.home("en")
 
