@@ -100,7 +100,7 @@ def serve(root: Path, port: int) -> None:
         _failed(BuildError(describe_os_error(err, root)))
     env = {**os.environ, "CASEGEN_SERVE": "1", "NO_MKDOCS_2_WARNING": "1"}
     # --livereload explicitly: with click 8.3 mkdocs 1.6.1 reads the flag's default as off.
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(root / "mkdocs.yml"),
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "-f", str(root / "mkdocs.yml"),
            "-a", f"127.0.0.1:{port}",
            "--watch", str(root / "data"), "--watch", str(root / "docs"), "--watch", str(TEMPLATES)]
     sys.exit(subprocess.run(cmd, cwd=root, env=env, check=False).returncode)

@@ -14,6 +14,7 @@ replaces the plugin's method for that version only (other versions keep their ow
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import defaultdict
 from contextlib import ExitStack
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from . import preview
 from .build import BuildError, build_lock, describe_os_error, generate_docs
 from .problems import DataError
 
@@ -34,8 +36,23 @@ class CasegenPlugin(BasePlugin):
     def __init__(self):
         super().__init__()
         self._lock = ExitStack()
+        self._depth = 0          # mkdocs-static-i18n builds the other language inside our build's post_build
+        self._site_dir = ""      # the outer build's site folder
+        self._outputs: set[str] = set()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        if command == "serve" and dirty:
+            # the preview rebuilds only the pages whose Markdown changed (casegen rewrites exactly those);
+            # MkDocs warns of stale navigation, which strict mode would turn into a failed rebuild. Our nav
+            # lists index pages only, and each page that lists another is regenerated with it.
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarningFilter())
+            preview.DIRTY = True  # later rebuilds load new plugin objects, which get no startup event
 
     def on_pre_build(self, config, **kwargs) -> None:
+        self._depth += 1
+        if self._depth > 1:
+            return  # the other language's build: the pages are generated already
+        self._site_dir, self._outputs = config.site_dir, set()
         if not os.environ.get("CASEGEN_SERVE"):
             return
         root = Path(config.config_file_path).parent.resolve()
@@ -55,19 +72,35 @@ class CasegenPlugin(BasePlugin):
         except OSError as err:
             print(f"{describe_os_error(err, root)}\nThe preview shows the last good version.")
 
+    @event_priority(-200)  # after mkdocs-static-i18n has given each language's files their paths
+    def on_files(self, files, config, **kwargs):
+        self._outputs |= preview.relative_outputs(self._site_dir, (f.abs_dest_path for f in files))
+        return files
+
     def on_build_error(self, error, **kwargs) -> None:
+        self._depth = 0
         self._lock.close()
 
     def on_shutdown(self) -> None:
         self._lock.close()
 
-    @event_priority(-100)  # after mkdocs-static-i18n has built the other language and its sitemap
+    @event_priority(-200)  # after mkdocs-static-i18n has built the other language and its sitemap
     def on_post_build(self, config, **kwargs) -> None:
         # A sitemap lists absolute addresses; without the site's address it would list "None/…".
         if not config.site_url:
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (Path(config.site_dir) / name).unlink(missing_ok=True)
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        if os.environ.get("CASEGEN_SERVE"):
+            preview.after_rebuild(self._site_dir, self._outputs, preview.DIRTY)
         self._lock.close()  # a live preview's rebuild is over: a `casegen build` waiting may go on
+
+
+class _DirtyWarningFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def dedupe_search_entries(prefixes: tuple[str, ...], entries: list[dict]) -> None:

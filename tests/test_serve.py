@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -71,8 +73,43 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
         retell(project.root / "data/cases/longyou-xuyong/case.yaml", 3250, 3917)
         # mkdocs' live reload refreshes the page by itself once the rebuild is done
         page.get_by_text("3917人").first.wait_for(timeout=120_000)
+        # the preview rebuilds only what changed: the language twin changed with it
+        english = re.sub(r"<[^>]+>", "", fetch(url.replace("/cases/", "/en/cases/")) or "")
+        assert "3,917" in english and "3,250" not in english
     finally:
         page.close()
+
+
+def search_pages(base: str) -> set[str]:
+    index = json.loads(fetch(f"{base}/search/search_index.json") or '{"docs": []}')
+    return {doc["location"].split("#")[0] for doc in index["docs"]}
+
+
+def test_a_new_case_appears_and_a_deleted_case_goes(server):
+    """The preview renders only the pages that changed; a new case's pages and the lists that link it are
+    right after the reload, a deleted case's pages are gone, and the search index keeps every other page."""
+    project, url = server
+    base = url.split("/cases/")[0]
+    before = search_pages(base)
+    assert "cases/yang-county/" in before and "en/cases/yang-county/" in before
+    folder = project.root / "data/cases/yang-county-copy"
+    shutil.copytree(project.root / "data/cases/yang-county", folder)
+    project.replace("data/cases/yang-county-copy/case.yaml", "洋县“161”就业扶贫模式", "预览测试案例")
+    project.replace("data/cases/yang-county-copy/case.yaml", "Yang County's \"161\" model", "Preview test case")
+    new_page = f"{base}/cases/yang-county-copy/"
+    wait_for(lambda: "预览测试案例" in (fetch(new_page) or ""), 180, "the new case's page")
+    assert "Preview test case" in (fetch(f"{base}/en/cases/yang-county-copy/") or "")
+    for lists in (f"{base}/cases/", f"{base}/en/cases/"):
+        assert 'href="yang-county-copy/"' in (fetch(lists) or ""), lists
+    with_new = search_pages(base)
+    assert with_new == before | {"cases/yang-county-copy/", "en/cases/yang-county-copy/"}
+
+    shutil.rmtree(folder)
+    wait_for(lambda: fetch(new_page) is None, 180, "the deleted case's page to go")
+    assert fetch(f"{base}/en/cases/yang-county-copy/") is None
+    for lists in (f"{base}/cases/", f"{base}/en/cases/"):
+        assert "yang-county-copy" not in (fetch(lists) or "yang-county-copy"), lists
+    assert search_pages(base) == before
 
 
 def test_a_data_error_keeps_the_last_good_preview(server):
