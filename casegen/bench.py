@@ -21,19 +21,17 @@ number to bench/results/latest.json. Times are medians of the repetitions; peak 
 resident set of any one process of the step (the build, a chart worker or MkDocs), from the kernel's
 rusage.
 
-A quarter of an hour on two cores does not hold everything at 1,000 cases, where rendering the charts
-alone takes over two minutes, even with the cut-down font (casegen/fonts.py), and every step at that
-size costs another 100 s of MkDocs.
-So by default (see PLAN):
+Each size also measures what an editor feels in the live preview (casegen.bench_preview): with
+``casegen serve`` running and the edited case's page open in headless Chromium, the time from saving an
+edited figure to the page showing it, the median of three edits; and the real library's the same way.
 
-* 10 cases: 3 repetitions of all four steps; 100 cases: 2;
-* 1,000 cases: 1 repetition. The cold build renders a uniform sample of 5 % of its chart jobs for real
-  (in the same process pool as always) and stands placeholders in for the others; its chart time is
-  that of the sample times the number of jobs, reported as an estimate ("est."), as is the cold build
-  built on it. Bare MkDocs is the MkDocs step of the warm build (the same command on the same
-  Markdown); the edit regenerates only (``--no-site``) and its rebuild time adds that MkDocs step.
+The repetitions (see PLAN): 10 cases, 3 of all four steps; 100 cases, 2; 1,000 cases, 1, with every
+chart rendered (the cold build is measured, not estimated), its bare MkDocs being the MkDocs step of the
+warm build (the same command on the same Markdown), and its edit regenerating only (``--no-site``), its
+rebuild time adding that MkDocs step. ``--sample 0.05`` (hidden) renders a 5 % sample of the charts
+instead and estimates the rest, for a quick look.
 
-``--full`` measures everything for real at every size (about 13 minutes on two cores, estimated from a default run).
+``--full`` also runs a separate bare MkDocs step and a whole rebuild after the edit at 1,000 cases.
 """
 
 from __future__ import annotations
@@ -63,7 +61,7 @@ SIZES = (10, 100, 1000)
 # rendered for real in the cold build (None: all)
 PLAN = {10: dict(repeats=3, bare=True, edit_site=True, sample=None),
         100: dict(repeats=2, bare=True, edit_site=True, sample=None),
-        1000: dict(repeats=1, bare=False, edit_site=False, sample=0.05)}
+        1000: dict(repeats=1, bare=False, edit_site=False, sample=None)}
 FULL = dict(repeats=1, bare=True, edit_site=True, sample=None)
 EDIT_SOURCE, EDIT_METRIC = "longyou-xuyong", "trainees"  # the figure edited: drawn in two charts and a table
 GIT_DATE = "2020-06-30T12:00:00+08:00"
@@ -73,6 +71,8 @@ TARGET_WARM_OVERHEAD = 0.25    # (warm build − bare mkdocs) / bare mkdocs
 TARGET_EDIT = 0.05             # generation after one edited figure / cold generation
 TARGET_LINEAR = 11.0           # cold generation at 1,000 cases / at 100 cases
 TARGET_COLD_1000_S = 180.0     # the whole site, both languages, 1,000 cases, cold
+TARGET_PREVIEW_REAL_S = 3.0    # live preview: saving an edited figure to the open page showing it
+TARGET_PREVIEW_1000_S = 15.0
 TARGET_PAGE_BYTES = 150_000    # a case page's HTML and its charts, without the theme's shared assets
 
 
@@ -421,7 +421,24 @@ def bench_size(n: int, plan: dict, workdir: Path, log) -> dict:
     result["pages_per_s_bare_mkdocs"] = stats["pages"] / result["bare_mkdocs_s"]
     result["warm_overhead"] = (result["warm_s"] - result["bare_mkdocs_s"]) / result["bare_mkdocs_s"]
     result["edit_vs_cold_generation"] = result["edit_generate_s"] / result["cold_generate_s"]
+    result["preview"] = preview_step(root, f"{EDIT_SOURCE}-001", lambda step: edit_one_figure(root, 10 + step), log)
     shutil.rmtree(root, ignore_errors=True)
+    return result
+
+
+def preview_step(root: Path, slug: str, edit, log) -> dict | None:
+    """Save-to-reload in the live preview (casegen.bench_preview), when Chromium is there."""
+    from . import handout
+    from .bench_preview import save_to_reload
+
+    chromium = handout.chromium() or (os.environ.get("CASEGEN_CHROMIUM") or "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        log("  preview: not measured (no Chromium)")
+        return None
+    log("  preview: casegen serve, an edited figure, the open page in headless Chromium")
+    result = save_to_reload(root, slug, edit, chromium, log)
+    log(f"  preview: save to reload {result['save_to_reload_s']:.2f} s (median of {len(result['runs_s'])}); "
+        f"first build {result['first_build_s']:.0f} s")
     return result
 
 
@@ -452,10 +469,22 @@ def bench_real(workdir: Path, log) -> dict:
               "warm_handouts_s": warm["timings"].get("handouts", 0.0),
               "warm_handouts_printed": warm["timings"].get("handouts_printed", 0),
               "warm_mkdocs_s": warm["timings"].get("mkdocs", 0.0), **site_stats(root)}
+    result["preview"] = preview_step(root, "longyou-xuyong", lambda step: _edit_real(root, step), log)
     log(f"real library: cold {result['cold_s']:.1f} s, warm {result['warm_s']:.1f} s, "
         f"{result['pdfs']} PDF handouts: {result['cold_handouts_printed']} printed in {result['cold_handouts_s']:.1f} s "
         f"cold, {result['warm_handouts_printed']} warm ({result['warm_handouts_s']:.1f} s)")
     return result
+
+
+def _edit_real(root: Path, step: int) -> str:
+    """The real library's edit: Longyou–Xuyong's trainees, in the figures and in the story."""
+    path = root / "data" / "cases" / "longyou-xuyong" / "figures.csv"
+    text = path.read_text(encoding="utf-8")
+    old = int(re.search(r"^trainees,(\d+),", text, flags=re.M).group(1))
+    new = 3917 + step
+    path.write_text(text.replace(f"trainees,{old},", f"trainees,{new},", 1), encoding="utf-8")
+    retell(root / "data" / "cases" / "longyou-xuyong" / "case.yaml", old, new)
+    return str(new)
 
 
 # -- report ------------------------------------------------------------------------------------------
@@ -508,6 +537,10 @@ def table(results: dict) -> str:
                                                              if k.startswith("compare/")), default=0))),
         ("mechanism page (skills training), kB",
          lambda r: _kb(r["index_page_bytes"].get("mechanisms/skills-training/index.html", 0))),
+        ("live preview: save to reload, s",
+         lambda r: f"{r['preview']['save_to_reload_s']:.1f}" if r.get("preview") else "n/a"),
+        ("live preview: first build, s",
+         lambda r: f"{r['preview']['first_build_s']:.0f}" if r.get("preview") else "n/a"),
         ("warm overhead vs bare mkdocs", lambda r: f"{r['warm_overhead']:+.0%}"),
         ("edit generation / cold generation", lambda r: _est(r, f"{r['edit_vs_cold_generation']:.1%}")),
     ]
@@ -549,6 +582,13 @@ def targets(results: dict) -> list[dict]:
         add("whole site at 1,000 cases, cold ≤ 180 s", r["cold_s"], TARGET_COLD_1000_S,
             _est(r, f"{r['cold_s']:.0f} s") + f" (charts {_est(r, format(r['cold_charts_s'], '.0f'))} s, "
             f"rest of generation {r['cold_generate_s'] - r['cold_charts_s']:.0f} s, mkdocs {r['cold_mkdocs_s']:.0f} s)")
+    previews = [("the real library", (results.get("real") or {}).get("preview"), TARGET_PREVIEW_REAL_S)]
+    previews += [(f"{n:,} cases", r.get("preview"), TARGET_PREVIEW_1000_S) for n, r in sorted(by_n.items()) if n >= 1000]
+    for name, preview, limit in previews:
+        if preview:
+            add(f"live preview, save to reload ≤ {limit:.0f} s ({name})", preview["save_to_reload_s"], limit,
+                f"{preview['save_to_reload_s']:.1f} s (median of " + ", ".join(f"{t:.1f}" for t in preview["runs_s"])
+                + " s)")
     real = [r for r in results["sizes"] if r["charts_real"]]
     if real:
         r = max(real, key=lambda r: r["cases"])
@@ -607,7 +647,9 @@ def main(argv: list[str] | None = None) -> None:
                   f"; PDF handouts ({real['pdfs']}, {real['pdf_bytes'] / 1e6:.1f} MB): {real['cold_handouts_printed']} "
                   f"printed in {real['cold_handouts_s']:.1f} s cold, {real['warm_handouts_printed']} reprinted warm "
                   f"({real['warm_handouts_s']:.1f} s, cached on what they print from)" if real["handouts"]
-                  else "; PDF handouts not measured (no Chromium)"))
+                  else "; PDF handouts not measured (no Chromium)")
+              + (f"; live preview: save to reload {real['preview']['save_to_reload_s']:.1f} s"
+                 if real.get("preview") else ""))
     print("\ntargets (each a ratio within this run):")
     for t in results["targets"]:
         print(f"  {'met ' if t['met'] else 'MISS'}  {t['target']}: {t['shown']}")

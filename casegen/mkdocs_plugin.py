@@ -77,6 +77,13 @@ class CasegenPlugin(BasePlugin):
         self._outputs |= preview.relative_outputs(self._site_dir, (f.abs_dest_path for f in files))
         return files
 
+    def on_serve(self, server, config, builder, **kwargs):
+        if os.environ.get("CASEGEN_SERVE"):
+            # build/docs is written by casegen itself, in the rebuild that a change under data/, docs/ or the
+            # templates starts; watching it too would start a second, empty rebuild after each one
+            server.unwatch(config.docs_dir)
+        return server
+
     def on_build_error(self, error, **kwargs) -> None:
         self._depth = 0
         self._lock.close()

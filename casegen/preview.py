@@ -48,7 +48,16 @@ def merge_search_entries(previous: list[dict], rendered: list[dict], pages: set[
         elif page in pages:
             merged.append(entry)
     merged.extend(e for page, entries in fresh.items() if page not in placed for e in entries)
-    return merged
+    # mkdocs-static-i18n gathers the entries of each language build into the search plugin's list, which a
+    # dirty rebuild does not empty: the same entry can come twice
+    seen: set[tuple] = set()
+    unique = []
+    for entry in merged:
+        key = (entry["location"], entry.get("title"), entry.get("text"))
+        if key not in seen:
+            seen.add(key)
+            unique.append(entry)
+    return unique
 
 
 def page_location(dest_uri: str) -> str:
@@ -69,9 +78,11 @@ def after_rebuild(site_dir: str, outputs: set[str], dirty: bool) -> None:
     if not index.exists():
         return
     data = json.loads(index.read_text(encoding="utf-8"))
-    if dirty and site_dir in _SEARCH:
-        pages = {page_location(rel) for rel in outputs if rel.endswith(".html")}
-        data["docs"] = merge_search_entries(_SEARCH[site_dir], data["docs"], pages)
+    pages = {page_location(rel) for rel in outputs if rel.endswith(".html")}
+    previous_entries = _SEARCH.get(site_dir, []) if dirty else []
+    merged = merge_search_entries(previous_entries, data["docs"], pages)
+    if merged != data["docs"]:
+        data["docs"] = merged
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     _SEARCH[site_dir] = data["docs"]
 

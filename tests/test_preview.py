@@ -40,3 +40,8 @@ def test_a_deleted_page_leaves_neither_its_files_nor_its_search_entries(tmp_path
     assert not (site / "cases/b").exists() and (site / "cases/a/index.html").exists()
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     assert [(e["location"], e["text"]) for e in index["docs"]] == [("", "new"), ("cases/a/", "")]
+
+
+def test_an_entry_gathered_twice_is_kept_once():
+    twice = [entry("cases/a/", "a"), entry("cases/a/", "a"), entry("en/cases/a/", "a")]
+    assert preview.merge_search_entries([], twice, {"cases/a/", "en/cases/a/"}) == [twice[0], twice[2]]

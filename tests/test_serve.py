@@ -82,6 +82,8 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
 
 def search_pages(base: str) -> set[str]:
     index = json.loads(fetch(f"{base}/search/search_index.json") or '{"docs": []}')
+    entries = [(doc["location"], doc["title"], doc["text"]) for doc in index["docs"]]
+    assert len(entries) == len(set(entries)), "an entry twice in the search index"
     return {doc["location"].split("#")[0] for doc in index["docs"]}
 
 
