@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -80,6 +81,17 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
         page.close()
 
 
+def status(url: str) -> int | None:
+    """The HTTP status of ``url``, or None when no answer came in time."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except OSError:
+        return None
+
+
 def search_pages(base: str) -> set[str]:
     index = json.loads(fetch(f"{base}/search/search_index.json") or '{"docs": []}')
     entries = [(doc["location"], doc["title"], doc["text"]) for doc in index["docs"]]
@@ -99,18 +111,21 @@ def test_a_new_case_appears_and_a_deleted_case_goes(server):
     project.replace("data/cases/yang-county-copy/case.yaml", "洋县“161”就业扶贫模式", "预览测试案例")
     project.replace("data/cases/yang-county-copy/case.yaml", "Yang County's \"161\" model", "Preview test case")
     new_page = f"{base}/cases/yang-county-copy/"
+    # each condition is waited for: a request that comes while a rebuild runs waits for its end
     wait_for(lambda: "预览测试案例" in (fetch(new_page) or ""), 180, "the new case's page")
-    assert "Preview test case" in (fetch(f"{base}/en/cases/yang-county-copy/") or "")
+    wait_for(lambda: "Preview test case" in (fetch(f"{base}/en/cases/yang-county-copy/") or ""), 60,
+             "the new case's English page")
     for lists in (f"{base}/cases/", f"{base}/en/cases/"):
-        assert 'href="yang-county-copy/"' in (fetch(lists) or ""), lists
+        wait_for(lambda: 'href="yang-county-copy/"' in (fetch(lists) or ""), 60, f"the new case in {lists}")
     with_new = search_pages(base)
     assert with_new == before | {"cases/yang-county-copy/", "en/cases/yang-county-copy/"}
 
     shutil.rmtree(folder)
-    wait_for(lambda: fetch(new_page) is None, 180, "the deleted case's page to go")
-    assert fetch(f"{base}/en/cases/yang-county-copy/") is None
+    wait_for(lambda: status(new_page) == 404, 180, "the deleted case's page to go")
+    assert status(f"{base}/en/cases/yang-county-copy/") == 404
     for lists in (f"{base}/cases/", f"{base}/en/cases/"):
-        assert "yang-county-copy" not in (fetch(lists) or "yang-county-copy"), lists
+        wait_for(lambda: "yang-county-copy" not in (fetch(lists) or "yang-county-copy"), 60,
+                 f"the deleted case to leave {lists}")
     assert search_pages(base) == before
 
 
