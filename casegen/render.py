@@ -405,7 +405,9 @@ def code_version() -> str:
     import vl_convert
 
     package = Path(__file__).parent
-    sources = {p.name: _file_digest(p) for p in sorted(package.glob("*.py"))}
+    # every module of the package, the charts' words too (casegen/charts/words.yaml)
+    sources = {p.relative_to(package).as_posix(): _file_digest(p)
+               for p in sorted([*package.rglob("*.py"), *package.glob("charts/*.yaml")])}
     versions = {name: metadata.version(name) for name in ("jinja2", "markupsafe", "pandas", "pydantic", "pyyaml")}
     return _digest(sources, versions, vl_convert.__version__, sys.version_info[:2])
 

@@ -1,0 +1,71 @@
+"""Text in charts: widths, line breaking, numbers with their qualifiers as published."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .. import qualifiers
+
+
+# -- text helpers ---------------------------------------------------------------------------------
+def _char_width(c: str) -> float:
+    """Width of one character in em, a slight overestimate for Noto Sans CJK (so wrapped text fits)."""
+    if "\u2e80" <= c <= "\uffef":
+        return 1.0
+    if c == " ":
+        return 0.28
+    if c in "il.,:;'|!()[]":
+        return 0.3
+    if c.isupper() or c in "mw%@&":
+        return 0.68
+    return 0.56
+
+
+def text_width(s: str, size: float) -> float:
+    return sum(_char_width(c) for c in s) * size
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9.,%/&'’\-–+*()]+ ?| |.")
+_NO_LINE_START = set("，。、；：）》」』’”%,.;:)")
+
+
+def wrap(s: str, width: float, size: float) -> list[str]:
+    """Break text into lines no wider than ``width`` pixels: Latin words stay whole, CJK breaks anywhere
+    but never before closing punctuation."""
+    tokens = _TOKEN.findall(s)
+    lines: list[str] = []
+    line = ""
+    for tok in tokens:
+        if line and text_width((line + tok).rstrip(), size) > width and tok[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = tok.lstrip()
+        else:
+            line += tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+
+def _group_digits(digits: str, lang: str) -> str:
+    negative = digits.startswith("-")
+    whole, _, frac = digits.lstrip("-").partition(".")
+    if lang == "zh":
+        grouped = f"{int(whole):,}" if len(whole) > 4 else whole  # as the pages print them (text.number)
+    else:
+        grouped = f"{int(whole):,}"
+    return ("-" if negative else "") + grouped + (f".{frac}" if frac else "")
+
+
+def _dec(d: Decimal) -> str:
+    """A Decimal as plain digits: 94800, not 9.48E+4."""
+    return format(d.normalize(), "f")
+
+
+def _qualified(number: str, qualifier: str, lang: str, unit: str = "") -> str:
+    """A number with its unit and qualifier as the source printed it (约, 余, 多, 以上 …), in the order each
+    language writes them: "4500多人", "more than 4,500 people"."""
+    if lang == "zh":
+        return qualifiers.zh(number, unit, qualifier)
+    return qualifiers.en(f"{number} {unit}".strip(), qualifier)
