@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .load import Library
-from .models import Figure
+from .models import Figure, Indicator, IndicatorMetric
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where used: a build with nothing to render does not load pandas
@@ -45,6 +45,12 @@ RATIOS = [
           "annual_income_mean", "annual_income_mean", "difference", "income",
           "劳务协作人员年均收入 − 县内就业人员年均收入", "mean income of cooperation workers − of locally employed workers",
           ("coop-workers", "local-workers")),
+    Ratio("poor_workers_in_jobs_share", "贫困劳动力就业比例", "Poor workers in jobs, share of the poor labour force",
+          "poor_workers_employed", "poor_labour_force", "share", "placement",
+          "贫困劳动力实现就业人数 ÷ 贫困劳动力", "poor workers in jobs ÷ poor labour force"),
+    Ratio("poor_transferred_share", "贫困劳动力转移就业比例", "Poor workers transferred, share of the poor labour force",
+          "workers_transferred_poor", "poor_labour_force", "share", "placement",
+          "转移就业的建档立卡贫困劳动力 ÷ 贫困劳动力", "poor workers transferred ÷ poor labour force"),
     Ratio("trainees_poor_share", "培训人员中贫困劳动力占比", "Poor workers among trainees", "trainees_poor", "trainees",
           "share", "training", "其中贫困劳动力 ÷ 培训人数", "poor workers trained ÷ people trained"),
 ]
@@ -106,17 +112,41 @@ def derived(lib: Library, df: pd.DataFrame | None = None) -> list[Derived]:
     return out
 
 
+# Levels a comparison sets side by side; a figure sits at the level of the area it describes (a district
+# counts as a county, a country as a province).
+LEVELS = ("province", "city", "county")
+_LEVEL_OF = {"country": "province", "province": "province", "city": "city", "county": "county", "district": "county"}
+
+
+def level_of(lib: Library, region_id: str) -> str:
+    region = lib.regions.get(region_id)
+    return _LEVEL_OF.get(region.level, "county") if region else "county"
+
+
 @dataclass(frozen=True)
 class Cell:
     figure: Figure | None
-    others: int  # further figures of the metric in this story, shown on the case page
+    others: int  # further figures of the indicator in this story at this level, shown on the case page
+    mapping: IndicatorMetric | None = None  # how the figure counts as the indicator (its metric, breakdown, note)
+
+    @property
+    def differs(self) -> bool:
+        """Whether the figure's definition differs from the indicator's (the table marks it)."""
+        return bool(self.mapping and self.mapping.differs_en)
+
+
+@dataclass
+class Row:
+    story: str
+    level: str                 # the level of the areas its cells describe
+    cells: dict[str, Cell]     # indicator id -> cell
 
 
 def representative(lib: Library, story: str, figures: list[Figure]) -> Figure | None:
-    """The figure a comparison shows for a story: actual, the story's own region, no breakdown, latest."""
+    """The figure a comparison shows for a story: actual, the story's own region, latest."""
     record = lib.practices[story] if story in lib.practices else lib.cases[story]  # lib.stories()[story], in O(1)
     home = getattr(record, "west", None) or getattr(record, "region", None)
-    candidates = [f for f in figures if f.series == "actual" and not f.category]
+    candidates = [f for f in figures if f.series == "actual"]
     if not candidates:
         return None
     return max(candidates, key=lambda f: (f.scope == home, f.end, -f.line))
@@ -125,39 +155,59 @@ def representative(lib: Library, story: str, figures: list[Figure]) -> Figure | 
 @dataclass
 class Comparison:
     group: str
-    stories: list[str]                 # rows, in library order
-    shared: list[str]                  # metrics reported by two or more stories: the table's columns
-    cells: dict[tuple[str, str], Cell]  # (story, metric) -> cell
-    single: list[tuple[str, str, list[Figure]]]  # metrics reported by one story only: (metric, story, figures)
+    indicators: list[str]      # reported by two or more pairings: the table's columns (none: no page)
+    rows: list[Row]            # grouped by level (LEVELS order), then in library order
     ratios: list[Derived]
+
+    @property
+    def stories(self) -> list[str]:
+        """The pairings in the table, in order, each once."""
+        return list(dict.fromkeys(row.story for row in self.rows))
+
+    def levels(self, indicator: str) -> list[str]:
+        """The levels an indicator is reported at: more than one means the column mixes levels."""
+        return [level for level in LEVELS if any(r.level == level and r.cells[indicator].figure for r in self.rows)]
+
+
+def _cell(lib: Library, story: str, indicator: Indicator, figures: list[Figure]) -> Cell | None:
+    """The first of the indicator's metrics the story reports at one level, as its representative figure."""
+    total = 0
+    chosen: Cell | None = None
+    for mapping in indicator.metrics:
+        matching = [f for f in figures if f.metric == mapping.metric and f.category == (mapping.category or "")
+                    and f.series == "actual"]
+        total += len(matching)
+        if chosen is None and matching:
+            chosen = Cell(representative(lib, story, matching), 0, mapping)
+    if chosen is None:
+        return None
+    return Cell(chosen.figure, total - 1, chosen.mapping)
 
 
 def comparisons(lib: Library) -> dict[str, Comparison]:
-    df = frame(lib)
-    all_ratios = derived(lib, df)
-    out = {}
-    order = {m: i for i, m in enumerate(lib.metrics)}
+    """One comparison per group: its indicators reported by two or more pairings, pairings by level."""
+    all_ratios = derived(lib)
     stories = list(lib.cases) + list(lib.practices)
-    position = {s: i for i, s in enumerate(stories)}  # index lookups and sets: linear in the cases, not square
-    by_story_metric: dict[tuple[str, str], list[Figure]] = {}
-    for story, figures in lib.figures.items():
-        for f in figures:
-            by_story_metric.setdefault((story, f.metric), []).append(f)
-    story_sets = {m: set(group.story) for m, group in df.groupby("metric", sort=False)} if len(df) else {}
+    by_level: dict[tuple[str, str], list[Figure]] = {}
+    for story in stories:
+        for f in lib.figures.get(story, []):
+            by_level.setdefault((story, level_of(lib, f.scope)), []).append(f)
+    out = {}
     for group in lib.groups:
-        metrics = sorted({m for m in df.metric.unique() if lib.metrics[m].group == group}, key=order.get)
-        by_metric = {m: sorted(story_sets[m], key=position.__getitem__) for m in metrics}
-        shared = [m for m in metrics if len(by_metric[m]) >= 2]
-        reporting = set().union(*(story_sets[m] for m in metrics)) if metrics else set()
-        rows = [s for s in stories if s in reporting]
-        cells = {}
-        for story in rows:
-            for metric in shared:
-                figures = by_story_metric.get((story, metric), [])
-                chosen = representative(lib, story, figures) if figures else None
-                cells[(story, metric)] = Cell(chosen, len(figures) - (1 if chosen else 0))
-        single = [(m, by_metric[m][0], [f for f in lib.figures[by_metric[m][0]] if f.metric == m])
-                  for m in metrics if len(by_metric[m]) == 1]
-        out[group] = Comparison(group, rows, shared, cells, single,
-                                [d for d in all_ratios if d.ratio.group == group])
+        indicators = [i for i in lib.indicators.values() if i.group == group]
+        found: dict[tuple[str, str], dict[str, Cell]] = {}
+        for level in LEVELS:
+            for story in stories:
+                figures = by_level.get((story, level))
+                if not figures:
+                    continue
+                cells = {i.id: cell for i in indicators if (cell := _cell(lib, story, i, figures))}
+                if cells:
+                    found[(story, level)] = cells
+        columns = [i.id for i in indicators
+                   if len({story for (story, _), cells in found.items() if i.id in cells}) >= 2]
+        rows = [Row(story, level, {i: cells.get(i, Cell(None, 0)) for i in columns})
+                for (story, level), cells in found.items() if any(i in cells for i in columns)]
+        out[group] = Comparison(group, columns, rows if columns else [],
+                                [d for d in all_ratios if d.ratio.group == group] if columns else [])
     return out

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .models import (DATE, FIGURE_COLUMNS, FILE_NAME, LENGTH_KINDS, MAX_ID, METRIC_ID, REQUIRED_COLUMNS, SLUG, Case,
-                     Category, Figure, Group, Mechanism, Metric, Practice, Region, SearchTerms, Source, Unit)
+                     Category, Figure, Group, Indicator, Mechanism, Metric, Practice, Region, SearchTerms, Source, Unit)
 from .problems import Problem, clip, warning
 from .yamlio import CONTROL, CONTROL_HINT, MAX_YAML_BYTES, YamlDoc, decode, dotted, load_yaml, read_bytes, refusal
 
@@ -88,6 +88,7 @@ class Library:
     regions: dict[str, Region] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
     mechanisms: dict[str, Mechanism] = field(default_factory=dict)
     categories: dict[str, Category] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -565,11 +566,14 @@ def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
                 problems.append(Problem(doc.path, 1, "(file)", "expected the keys 'groups' and 'metrics'",
                                         "see data/schema/metrics.schema.json", "type"))
             else:
-                for key in set(doc.data) - {"groups", "metrics"}:
+                for key in set(doc.data) - {"groups", "metrics", "indicators"}:
                     problems.append(Problem(doc.path, doc.line((key,)), clip(key), f"unknown key '{clip(key)}'",
-                                            "metrics.yaml has only 'groups' and 'metrics'", "extra_forbidden"))
+                                            "metrics.yaml has only 'groups', 'metrics' and 'indicators'",
+                                            "extra_forbidden"))
                 lib.groups = _load_list(lib, doc, ("groups",), Group, "group", problems)
                 lib.metrics = _load_list(lib, doc, ("metrics",), Metric, "metric", problems)
+                if "indicators" in doc.data:  # optional: without it, no comparison tables
+                    lib.indicators = _load_list(lib, doc, ("indicators",), Indicator, "indicator", problems)
     search_path = data_dir / "search.yaml"
     if os.path.lexists(search_path) and search_path not in refused:
         doc = load_yaml(search_path, lib.shown(search_path), problems, root)

@@ -252,9 +252,33 @@ class Metric(Named):
         description="units of another dimension that count this metric one for one, e.g. 人 for posts held")
 
 
+class IndicatorMetric(BaseModel):
+    """A metric that counts as an indicator; ``differs_zh``/``differs_en`` say how its definition differs."""
+
+    model_config = {"extra": "forbid"}
+    metric: MetricId = Field(description="a metric id from the metrics list")
+    category: Slug | None = Field(None, description="only this breakdown of the metric counts (e.g. one group of "
+                                                    "employers); without it, figures without a breakdown")
+    differs_zh: CellNote = Field(None, description="how this metric's definition differs from the indicator's (中文); "
+                                                   "empty when it is the indicator itself")
+    differs_en: CellNote = Field(None, description="the same in English")
+
+
+class Indicator(Named):
+    """What pairings can be compared on: one column of a comparison table."""
+
+    id: Slug
+    group: Slug = Field(description="the comparison group (page) it belongs to, an id from the groups list")
+    definition_zh: NoteText = Field(description="what the indicator counts (中文)")
+    definition_en: NoteText = Field(description="what the indicator counts, in English")
+    metrics: list[IndicatorMetric] = Field(min_length=1, max_length=40,
+                                           description="the fine metrics that count as this indicator, best first")
+
+
 class MetricsFile(Record):
     groups: list[Group]
     metrics: list[Metric]
+    indicators: list[Indicator] = Field([], description="comparable indicators: the columns of comparison tables")
 
 
 class Mechanism(Named):

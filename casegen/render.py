@@ -304,18 +304,33 @@ class Renderer:
         return {s: {f.metric for f in figures} for s, figures in self.lib.figures.items()}
 
     def comparison_page(self, group_id: str, lang: str, chart) -> str:
+        from .charts.context import metric_name  # here: rendering nothing loads no chart engine
+        from .derive import LEVELS
+
         comparison = self.comparisons[group_id]
-        reported = {s: self.reported[s] for s in comparison.stories}
-        periods: dict[str, set[str]] = {m: set() for m in comparison.shared}
-        for (_, m), c in comparison.cells.items():
-            if c.figure and m in periods:
-                periods[m].add(text.period(c.figure.start, c.figure.end, lang))
-        periods = {m: sorted(p) for m, p in periods.items()}
+        indicators = self.lib.indicators
+        periods: dict[str, set[tuple[str, str]]] = {i: set() for i in comparison.indicators}
+        differing: dict[tuple[str, str, str | None], tuple] = {}
+        for row in comparison.rows:
+            for i, cell in row.cells.items():
+                if cell.figure:
+                    periods[i].add((cell.figure.end, cell.figure.start))
+                if cell.figure and cell.differs:
+                    key = (i, cell.mapping.metric, cell.mapping.category)
+                    differing.setdefault(key, (i, cell.mapping, []))[2].append(row.story)
+        levels_of = {i: comparison.levels(i) for i in comparison.indicators}
+        differences = [(i, levels_of[i] if len(levels_of[i]) > 1 else [],
+                        [text.period(start, end, lang) for end, start in sorted(periods[i])] if len(periods[i]) > 1
+                        else []) for i in comparison.indicators]
+        levels = [level for level in LEVELS if any(r.level == level for r in comparison.rows)]
         return self.render("comparison.md.j2", lang, depth=2, group=self.lib.groups[group_id],
-                           comparison=comparison, reported=reported, periods=periods, chart=chart)
+                           comparison=comparison, indicators=indicators, levels=levels,
+                           differing=[(i, m, list(dict.fromkeys(s))) for i, m, s in differing.values()],
+                           differences=[d for d in differences if d[1] or d[2]], chart=chart,
+                           metric_full=lambda m: metric_name(self.lib, m, lang))
 
     def comparisons_index(self, lang: str) -> str:
-        available = {g: len(c.stories) for g, c in self.comparisons.items() if c.stories}
+        available = {g: len(c.stories) for g, c in self.comparisons.items() if c.indicators}
         return self.render("comparisons.md.j2", lang, depth=1, available=available)
 
     @cached_property
@@ -483,7 +498,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                        [(s, r.folder(s), r.stories[s].title.model_dump()) for s in linked])
 
     def collect_comparison(group_id: str) -> None:
-        if r.comparisons[group_id].stories:
+        if r.comparisons[group_id].indicators:
             for lang in LANGS:
                 chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
                 if chart is not None:
@@ -491,7 +506,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
 
     def render_comparison(group_id: str) -> dict[str, Content]:
         out: dict[str, Content] = {}
-        if not r.comparisons[group_id].stories:
+        if not r.comparisons[group_id].indicators:  # fewer than two pairings report any indicator: no page
             return out
         for lang in LANGS:
             chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
@@ -510,6 +525,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
     group_metrics = {g: set(metrics) for g, metrics in own_metrics.items()}
     for ratio in RATIOS:
         group_metrics.setdefault(ratio.group, set()).update((ratio.numerator, ratio.denominator))
+    for indicator in lib.indicators.values():  # an indicator may count metrics of other groups
+        group_metrics.setdefault(indicator.group, set()).update(m.metric for m in indicator.metrics)
     metric_rows: dict[str, list] = defaultdict(list)
     cited: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for slug in order:
@@ -518,9 +535,9 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             cited[f.source][slug] += 1
     group_figures = {g: _digest(sorted(metrics), [metric_rows.get(m, []) for m in sorted(metrics)])
                      for g, metrics in group_metrics.items()}
-    # the comparisons index counts the stories reporting a metric of each group (its own metrics only)
-    reporting = {g: sorted({slug for m in metrics for slug, _ in metric_rows.get(m, [])})
-                 for g, metrics in own_metrics.items()}
+    # the comparisons index lists the groups with a page and counts their pairings: it depends on the figures
+    # of every group's metrics and indicators
+    reporting = sorted(group_figures.items())
 
     def render_mechanisms() -> dict[str, Content]:
         out: dict[str, Content] = {}
@@ -591,15 +608,25 @@ def comparison_rows(r: Renderer, group_id: str, lang: str) -> list[dict]:
 
 
 def _comparison_rows(r: Renderer, group_id: str, lang: str) -> list[dict]:
+    """One dict per filled cell, in the table's order (level, then pairing): the chart draws from these.
+
+    metric is the indicator's id; text is the value as published with its qualifier (on the chart's scale);
+    differs says the cell counts something other than the indicator's definition."""
+    from .charts.context import _Ctx
+
     lib, comparison = r.lib, r.comparisons[group_id]
     rows = []
-    for (story, metric), cell in sorted(comparison.cells.items()):
-        f = cell.figure
-        if f is None:
-            continue
-        unit = lib.units[f.unit]
-        base_unit = next((u for u in lib.units.values() if u.dimension == unit.dimension and u.factor == 1), unit)
-        rows.append({"case": story, "label": getattr(r.stories[story].title, lang), "metric": metric,
-                     "value_base": f.value * unit.factor, "unit_label": base_unit.name(lang),
-                     "period": text.period(f.start, f.end, lang), "source": f.source})
+    for row in comparison.rows:
+        ctx = _Ctx(lib, row.story, lang)
+        for indicator, cell in row.cells.items():
+            f = cell.figure
+            if f is None:
+                continue
+            unit = lib.units[f.unit]
+            base_unit = next((u for u in lib.units.values() if u.dimension == unit.dimension and u.factor == 1), unit)
+            rows.append({"case": row.story, "label": getattr(r.stories[row.story].title, lang), "metric": indicator,
+                         "value_base": f.value * unit.factor, "unit_label": base_unit.name(lang),
+                         "dimension": unit.dimension, "level": row.level, "area": ctx.region(f.scope),
+                         "text": ctx.label(f, base_unit.id), "differs": cell.differs,
+                         "period": text.period(f.start, f.end, lang), "source": f.source})
     return rows

@@ -90,6 +90,25 @@ class Checker:
                 path, line = lib.entry_lines[("metric", metric.id)]
                 self.add(path, line, f"metric[{metric.id}].part_of", "a metric cannot be part of itself",
                          "remove part_of or name the total", "reference")
+        for indicator in lib.indicators.values():
+            self._ref("indicator", indicator.id, "group", indicator.group, lib.groups,
+                      "use a group id from the groups list at the top of metrics.yaml", "group")
+            seen_metrics: set[tuple[str, str | None]] = set()
+            for i, item in enumerate(indicator.metrics):
+                self._ref("indicator", indicator.id, f"metrics.{i}.metric", item.metric, lib.metrics,
+                          "use a metric id from metrics.yaml", "metric")
+                self._ref("indicator", indicator.id, f"metrics.{i}.category", item.category, lib.categories,
+                          "use a category id from data/categories.yaml", "category")
+                if bool(item.differs_zh) != bool(item.differs_en):
+                    path, line = lib.entry_lines[("indicator", indicator.id)]
+                    self.add(path, line, f"indicator[{clip(indicator.id)}].metrics.{i}",
+                             "a difference of definition is explained in one language only",
+                             "write differs_zh and differs_en, or neither", "missing")
+                if (item.metric, item.category) in seen_metrics:
+                    path, line = lib.entry_lines[("indicator", indicator.id)]
+                    self.add(path, line, f"indicator[{clip(indicator.id)}].metrics.{i}",
+                             f"metric '{clip(item.metric)}' is listed twice", "list each metric once", "duplicate")
+                seen_metrics.add((item.metric, item.category))
         for region in lib.regions.values():
             seen, node = set(), region
             while node and node.parent:
