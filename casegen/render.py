@@ -32,6 +32,9 @@ from .models import Case, Figure, Practice
 from .write import CacheFile
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Screens narrower than this get the phone variant of a chart: on them the wide one (about 640 px) would shrink its
+# 12 px text under 11 px.
+NARROW_MEDIA = "(max-width: 639px)"
 LANGS = ("zh", "en")
 
 
@@ -188,10 +191,16 @@ class Renderer:
             """A chart as a static SVG image with its caption and, below, its data as a table."""
             esc = text.html_attr
             src = f"charts/{chart.id}.svg"  # each language build gets its own file (see asset_path)
-            head = [f'<figure class="cg-chart" id="chart-{chart.id}" markdown="0">',
-                    f'<img src="{src}" alt="{esc(chart.alt)}" loading="lazy">',
-                    # The SVG carries its own unit and source line, so it keeps them on a slide.
-                    f'<figcaption>{esc(chart.title)} · <a href="{src}" download>{esc(t("download_svg"))}</a>'
+            img = f'<img src="{src}" alt="{esc(chart.alt)}" loading="lazy">'
+            if getattr(chart, "svg_narrow", ""):
+                # a phone gets the chart drawn for its width, so its text keeps its size (12 px and up)
+                img = (f'<picture><source media="{NARROW_MEDIA}" srcset="charts/{chart.id}.narrow.svg">'
+                       f'{img}</picture>')
+            # The SVG carries its title, unit and source line (so it keeps them on a slide): the caption
+            # offers the downloads and does not repeat the title.
+            head = [f'<figure class="cg-chart" id="chart-{chart.id}" data-title="{esc(chart.title)}" markdown="0">',
+                    img,
+                    f'<figcaption><a href="{src}" download>{esc(t("download_svg"))}</a>'
                     f' · <a href="{src.removesuffix(".svg")}.png" download>{esc(t("download_png"))}</a></figcaption>',
                     "</figure>", "",
                     f'??? note "{esc(t("data_table"))}: {esc(chart.title)}"', ""]
@@ -484,6 +493,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             drawn = story_charts(slug, lang)
             for chart in drawn:
                 out[asset_path(f"{folder}/{slug}/charts/{chart.id}.svg", lang)] = chart.svg
+                if chart.svg_narrow:
+                    out[asset_path(f"{folder}/{slug}/charts/{chart.id}.narrow.svg", lang)] = chart.svg_narrow
                 out[asset_path(f"{folder}/{slug}/charts/{chart.id}.png", lang)] = CacheFile(*charting.png_file(chart.svg))
             out[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, drawn)
         return out
@@ -512,6 +523,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
             if chart is not None:
                 out[asset_path(f"compare/{group_id}/charts/{chart.id}.svg", lang)] = chart.svg
+                if chart.svg_narrow:
+                    out[asset_path(f"compare/{group_id}/charts/{chart.id}.narrow.svg", lang)] = chart.svg_narrow
                 out[asset_path(f"compare/{group_id}/charts/{chart.id}.png", lang)] = \
                     CacheFile(*charting.png_file(chart.svg))
             out[page_path(f"compare/{group_id}/index.md", lang)] = r.comparison_page(group_id, lang, chart)

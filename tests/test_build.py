@@ -293,7 +293,8 @@ def test_each_case_has_a_pdf_handout_with_its_title_and_charts(built):
             text = squeeze("".join(p.extract_text() for p in reader.pages))
             assert found(getattr(case.title, lang), text)
             # the charts are vector images: their titles are text in the PDF
-            chart_titles = re.findall(r'<figcaption>([^<·]+) ·', (folder / "index.html").read_text(encoding="utf-8"))
+            chart_titles = re.findall(r'<figure class="cg-chart" [^>]*data-title="([^"]+)"',
+                                      (folder / "index.html").read_text(encoding="utf-8"))
             assert chart_titles and all(found(html.unescape(t), text) for t in chart_titles), (slug, lang)
 
 

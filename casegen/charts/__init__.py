@@ -23,6 +23,7 @@ The engine's state (``CACHE``, the fonts it started with, the charts pending in 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 import sys
@@ -53,9 +54,17 @@ BUILDERS = _kinds()
 
 
 def case_charts(lib: Library, slug: str, lang: str) -> list[Chart]:
-    """Every chart the figures of a case (or practice) support, in page order; ids are unique."""
-    ctx = _context._Ctx(lib, slug, lang)
-    return [c for c in (build(ctx) for build in BUILDERS) if c is not None]
+    """Every chart the figures of a case (or practice) support, in page order; ids are unique. Each carries
+    its phone variant (``svg_narrow``): the same chart drawn NARROW_WIDTH wide."""
+    wide = _context._Ctx(lib, slug, lang)
+    narrow = _context._Ctx(lib, slug, lang, _style.NARROW_WIDTH)
+    out = []
+    for build in BUILDERS:
+        chart = build(wide)
+        if chart is not None:
+            phone = build(narrow)
+            out.append(dataclasses.replace(chart, svg_narrow=phone.svg if phone else ""))
+    return out
 
 
 # Names of the modules above, looked up on ``charts.X`` when X is not defined here (the engine first, so

@@ -8,12 +8,14 @@ indicator's is marked †, as in the table.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from ..load import Library
 from .context import source_note
 from .engine import svg
 from .layout import Bar, Chart, _bars, _compose
+from .style import NARROW_WIDTH, WIDTH
 from .words import _words
 
 MAX_SECTIONS = 4  # indicators in one comparison chart; the page's table has the others
@@ -30,11 +32,20 @@ def _name(lib: Library, indicator_id: str, lang: str) -> str:
 
 
 def comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict]) -> Chart | None:
-    """Bars of one comparison group across pairings: one panel per indicator that at least two rows report.
+    """Bars of one comparison group across pairings: one panel per indicator that at least two rows report,
+    drawn wide (``svg``) and for a phone (``svg_narrow``).
 
     rows: dicts with case, label, metric (the indicator), value_base, unit_label, period, source and, from
     render.comparison_rows, text (the value as published), level, area, dimension and differs.
     """
+    chart = _comparison_chart(lib, group_id, lang, rows, WIDTH)
+    if chart is None:
+        return None
+    phone = _comparison_chart(lib, group_id, lang, rows, NARROW_WIDTH)
+    return dataclasses.replace(chart, svg_narrow=phone.svg if phone else "")
+
+
+def _comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict], width: float) -> Chart | None:
     by_indicator: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         if r.get("value_base") is not None:
@@ -79,7 +90,7 @@ def comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict]) -
         head = None
         if len(indicators) > 1:
             head = _words("panel_head", lang, name=name, unit=unit_label)
-        sections.append(_bars(bars, lang, title=head))
+        sections.append(_bars(bars, lang, width, title=head))
         alt_items.append(name + _words("colon", lang) + _words("sep", lang).join(
             f"{b.label} {b.text}（{b.meta}）" if lang == "zh" else f"{b.label} {b.text} ({b.meta})" for b in bars))
         table += [(name, r["label"], r.get("area", ""), _words(f"level_{r['level']}", lang) if r.get("level") else "",
@@ -103,6 +114,6 @@ def comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict]) -
         notes.append(_words("compare_more", lang))
     if cut:
         notes.append(_words("compare_top", lang).format(MAX_COMPARE_BARS))
-    spec = _compose(title, [unit], sections, [*notes, src], alt, lang)
+    spec = _compose(title, [unit], sections, [*notes, src], alt, lang, width)
     return Chart(id=f"compare-{group_id}", title=title, alt=alt, unit=unit, source_note=src, svg=svg(spec),
                  table=table)

@@ -9,14 +9,16 @@ from .. import text
 from ..load import Library
 from ..models import Case
 from ..models import Figure
+from .style import WIDTH
 from .text import _dec, _group_digits, _qualified
 from .words import FLAG_NAMES, _words
 
 
 # -- the case at hand -----------------------------------------------------------------------------
 class _Ctx:
-    def __init__(self, lib: Library, slug: str, lang: str):
+    def __init__(self, lib: Library, slug: str, lang: str, width: float = WIDTH):
         self.lib, self.slug, self.lang = lib, slug, lang
+        self.width = width  # of the drawing: WIDTH, or NARROW_WIDTH for the phone variant
         self.story = lib.practices[slug] if slug in lib.practices else lib.cases[slug]  # lib.stories()[slug], in O(1)
         self.figures: list[Figure] = lib.figures.get(slug, [])
         self.main_scope = self.story.west if isinstance(self.story, Case) else self.story.region

@@ -22,22 +22,26 @@ class Chart:
     source_note: str  # "来源：林晓洁（2018），人民网"
     svg: str          # the SVG text, deterministic
     table: list[tuple[str, ...]]  # the data behind the chart; first row is the header
+    svg_narrow: str = ""  # the same chart drawn for a phone (NARROW_WIDTH); empty when there is none
 
 
 
 # -- building blocks of specs -----------------------------------------------------------------------
 def _compose(title: str, subtitle: list[str], body: list[dict], notes: list[str], alt: str,
-             lang: str) -> dict:
+             lang: str, width: float = WIDTH) -> dict:
     """The whole picture: title and unit line on top, the body, then notes and the source."""
-    title_lines = wrap(title, WIDTH, SIZE["title"])
-    sub_lines = [line for s in subtitle if s for line in wrap(s, WIDTH, SIZE["subtitle"])]
-    note_lines = [line for n in notes if n for line in wrap(n, WIDTH, SIZE["note"])]
+    # the width estimate of text_width is rough for digits and symbols in a CJK font: on a phone, where every
+    # pixel past the edge shrinks the whole chart, lines keep a margin
+    text_w = width if width >= WIDTH else width - 24
+    title_lines = wrap(title, text_w, SIZE["title"])
+    sub_lines = [line for s in subtitle if s for line in wrap(s, text_w, SIZE["subtitle"])]
+    note_lines = [line for n in notes if n for line in wrap(n, text_w, SIZE["note"])]
     parts = list(body)
     if note_lines:
         line_h = 18
         parts.append({
             "data": {"values": [{"y": line_h * i + line_h / 2, "t": t} for i, t in enumerate(note_lines)]},
-            "width": WIDTH,
+            "width": width,
             "height": line_h * len(note_lines),
             "mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": SIZE["note"], "color": MUTED},
             "encoding": {"y": {"field": "y", "type": "quantitative", "scale": None, "axis": None},
@@ -71,9 +75,11 @@ def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = 
     """Horizontal bars with the label above each bar (long names need no axis space), the value at
     its end, and a "not reported" text where a value is missing."""
     label_size, meta_size, value_size = SIZE["label"], SIZE["meta"], SIZE["value"]
+    # on a phone the period and place (meta) get a line of their own under the label, instead of sharing it
+    stacked = width < WIDTH and any(b.meta for b in bars)
     wrapped = []
     for b in bars:
-        meta_w = text_width(b.meta, meta_size) + 16 if b.meta else 0
+        meta_w = text_width(b.meta, meta_size) + 16 if b.meta and not stacked else 0
         wrapped.append(wrap(b.label, width - meta_w, label_size))
     max_lines = max(len(lines) for lines in wrapped)
     rows = []
@@ -85,10 +91,10 @@ def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = 
                      "t": b.text if b.value is not None else _words("not_reported", lang),
                      "c": TONES[b.tone], "nr": b.value is None})
     bar_h, line_h, gap, bottom, top = 20, 19, 5, 10, 6
-    step = top + max_lines * line_h + gap + bar_h + bottom
+    step = top + (max_lines + stacked) * line_h + gap + bar_h + bottom
     bar_off = step / 2 - bottom - bar_h / 2
-    label_off = step / 2 - bottom - bar_h - gap  # bottom of the label block
-    label_top = label_off - max_lines * line_h
+    label_off = step / 2 - bottom - bar_h - gap  # bottom of the label block (of the meta line when stacked)
+    label_top = label_off - (max_lines + stacked) * line_h
     # room for the value labels: the scale ends where the longest label still fits
     dmax = 0.0
     for b in bars:
@@ -113,23 +119,23 @@ def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = 
         {"mark": {"type": "text", "align": "left", "baseline": "line-top", "yOffset": label_top, "lineBreak": "\n",
                   "lineHeight": line_h, "fontSize": label_size, "color": INK},
          "encoding": {"y": y, "x": {"value": 0}, "text": {"field": "label"}}},
-        {"mark": {"type": "text", "align": "right", "baseline": "line-bottom", "yOffset": label_off,
-                  "lineHeight": line_h, "fontSize": meta_size, "color": MUTED},
-         "encoding": {"y": y, "x": {"value": width}, "text": {"field": "meta"}}},
+        {"mark": {"type": "text", "align": "left" if stacked else "right", "baseline": "line-bottom",
+                  "yOffset": label_off, "lineHeight": line_h, "fontSize": meta_size, "color": MUTED},
+         "encoding": {"y": y, "x": {"value": 0 if stacked else width}, "text": {"field": "meta"}}},
         {"data": {"values": [{}]}, "mark": {"type": "rule", "color": RULE, "strokeWidth": 1},
          "encoding": {"x": {"datum": 0, "type": "quantitative", "scale": {"domain": [0, dmax], "nice": False}}}},
     ]
     spec = {"data": {"values": rows}, "width": width, "height": {"step": step}, "layer": layers,
             "resolve": {"scale": {"color": "independent"}}}
     if title:
-        spec["title"] = {"text": title, "anchor": "start", "fontSize": 15, "fontWeight": "bold", "color": INK,
+        spec["title"] = {"text": title if width >= WIDTH else wrap(title, width, 15), "anchor": "start", "fontSize": 15, "fontWeight": "bold", "color": INK,
                          "offset": 4}
     return spec
 
 
 def _chart(id: str, title: str, unit: str, extra_sub: list[str], body: list[dict], notes: list[str],
-           alt: str, source: str, table: list[tuple[str, ...]], lang: str) -> Chart:
-    spec = _compose(title, [unit, *extra_sub], body, [*notes, source], alt, lang)
+           alt: str, source: str, table: list[tuple[str, ...]], lang: str, width: float = WIDTH) -> Chart:
+    spec = _compose(title, [unit, *extra_sub], body, [*notes, source], alt, lang, width)
     return Chart(id=id, title=title, alt=alt, unit=unit, source_note=source, svg=svg(spec), table=table)
 
 

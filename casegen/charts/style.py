@@ -12,6 +12,9 @@ GREY_LIGHT = "#d4d4d4"    # background marks
 RULE = "#8c8c8c"          # baselines
 
 WIDTH = 600               # the drawing width inside the padding; with padding the SVG is ~640 px
+# The phone variant: 320 + 2 × 18 = 356 px, the width of a page's content on a 390 px phone, so its text shows at
+# its own size (12 px and up) instead of shrinking to 7 px as the wide chart does there.
+NARROW_WIDTH = 320
 PADDING = 18
 SIZE = {"title": 20, "subtitle": 14, "label": 14, "value": 14, "meta": 12, "note": 12}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..context import _Ctx
 from ..layout import Chart, _alt, _canvas, _chart, _find, _flag_cell, _px, _rects, _texts
 from ..style import ACCENT, ACCENT_LIGHT, GREY, INK, MUTED, WIDTH
-from ..text import text_width
+from ..text import text_width, wrap
 
 
 # -- 5. where workers went --------------------------------------------------------------------------
@@ -61,12 +61,17 @@ def destinations(ctx: _Ctx) -> Chart | None:
     x = 0.0
     for name, colour in entries:
         w = 16 + 6 + text_width(name, 13) + 18
-        if x and x + w > WIDTH:
+        if x and x + w > ctx.width:
             x, y = 0.0, y + 22
         swatches.append({"x": x, "x2": x + 14, "y": y + 3, "y2": y + 17, "c": colour})
-        legend_t.append({"x": x + 20, "y": y + 10, "t": name})
+        lines = wrap(name, ctx.width - 20, 13) if 20 + text_width(name, 13) > ctx.width else [name]  # a phone
+        for i, line in enumerate(lines):
+            legend_t.append({"x": x + 20, "y": y + 10 + 18 * i, "t": line})
+        y += 18 * (len(lines) - 1)
         x += w
     y += 34
+    below = ctx.width < WIDTH  # on a phone the stated total goes under the place and period, not beside them
+    totals_below = []
     labels, metas, segs, seg_t, outlines = [], [], [], [], []
     bar_h = 30
     alt_items = []
@@ -74,14 +79,18 @@ def destinations(ctx: _Ctx) -> Chart | None:
         head = f"{ctx.region(scope)}{ctx.w('comma')}{ctx.period(ps[0])}"
         labels.append({"x": 0, "y": y + 10, "t": head})
         if total is not None:
-            metas.append({"x": WIDTH, "y": y + 10, "t": ctx.w("dest_total").format(ctx.value_with_unit(total))
-                          + ("*" if ctx.flagged(total) else "")})
+            total_text = ctx.w("dest_total").format(ctx.value_with_unit(total)) + ("*" if ctx.flagged(total) else "")
+            if below:
+                y += 18
+                totals_below.append({"x": 0, "y": y + 10, "t": total_text})
+            else:
+                metas.append({"x": ctx.width, "y": y + 10, "t": total_text})
         y += 24
         x0 = 0.0
         pieces = [(f, ctx.in_unit(f, base)) for f in ps] + ([(None, rest)] if rest > 0 else [])
         shares = []
         for f, v in pieces:
-            w = float(v / whole) * WIDTH if whole else 0
+            w = float(v / whole) * ctx.width if whole else 0
             colour = DEST_TONE.get(f.category, GREY) if f else REST
             segs.append({"x": x0, "x2": x0 + w, "y": y, "y2": y + bar_h, "c": colour})
             pct = float(v / whole * 100) if whole else 0
@@ -95,7 +104,7 @@ def destinations(ctx: _Ctx) -> Chart | None:
                 seg_t.append({"x": x0 + w / 2, "y": y + bar_h / 2, "t": pct_t,
                               "c": "#ffffff" if colour == ACCENT else INK})
             x0 += w
-        outlines.append({"x": 0, "x2": WIDTH, "y": y, "y2": y + bar_h, "c": "#ffffff"})
+        outlines.append({"x": 0, "x2": ctx.width, "y": y, "y2": y + bar_h, "c": "#ffffff"})
         total_t = (ctx.w("colon") + ctx.w("dest_total").format(ctx.value_with_unit(total))) if total else ""
         alt_items.append(head + total_t + ctx.w("comma") + ctx.w("comma").join(shares))
         y += bar_h + 18
@@ -108,6 +117,7 @@ def destinations(ctx: _Ctx) -> Chart | None:
         _texts(seg_t, align="center", baseline="middle", fontSize=13, fontWeight="bold"),
         _texts(labels, align="left", baseline="middle", fontSize=14, fontWeight="bold", color=INK),
         _texts(metas, align="right", baseline="middle", fontSize=13, color=MUTED),
+        *([_texts(totals_below, align="left", baseline="middle", fontSize=13, color=MUTED)] if totals_below else []),
     ]
     title = ctx.w("dest_title").format(ctx.region(ctx.main_scope))
     unit = ctx.w("unit").format("%")
@@ -125,8 +135,8 @@ def destinations(ctx: _Ctx) -> Chart | None:
             table.append((ctx.region(scope), ctx.period(f), ctx.category(f.category) if f.category else
                           ctx.metric(f.metric), ctx.shown(f), ctx.unit_name(f.unit), share, _flag_cell(ctx, f)))
     sub = ctx.w("dest_sub" if any(total for _, _, total, _, _ in layout) else "dest_sub_parts")
-    return _chart("worker-destinations", title, unit, [sub], [_canvas(y - 10, layers)], notes, alt,
-                  ctx.source_note(drawn), table, ctx.lang)
+    return _chart("worker-destinations", title, unit, [sub], [_canvas(y - 10, layers, ctx.width)], notes, alt,
+                  ctx.source_note(drawn), table, ctx.lang, ctx.width)
 
 
 ORDER = 5  # place on the page, among the kinds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..context import _Ctx
 from ..layout import Chart, _alt, _canvas, _chart, _find, _px, _rects, _scale, _texts
-from ..style import ACCENT, GREY_LIGHT, INK, MUTED, WIDTH
+from ..style import ACCENT, GREY_LIGHT, INK, MUTED
 from ..text import _qualified, text_width
 
 
@@ -24,7 +24,7 @@ def income_range(ctx: _Ctx) -> Chart | None:
     unit_id = rows[0][3].unit
     dmax = max(float(ctx.in_unit(r[3], unit_id)) for r in rows)
     right_room = max(text_width(ctx.w("max").format(ctx.label(r[3], unit_id)), 13) for r in rows) + 14
-    sx = _scale(dmax, 0, WIDTH - right_room)
+    sx = _scale(dmax, 0, ctx.width - right_room)
     y = 0.0
     names, rules, dots, mins, maxs, means = [], [], [], [], [], []
     for g, lo, mean, hi, n in rows:
@@ -83,8 +83,8 @@ def income_range(ctx: _Ctx) -> Chart | None:
     table = [(ctx.w("h_group"), ctx.w("h_item"), ctx.w("h_period"), ctx.w("h_value"), ctx.w("h_unit"))]
     table += [(ctx.category(f.category), ctx.metric(f.metric), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit))
               for r in rows for f in (r[4], r[1], r[2], r[3]) if f]
-    return _chart("income-by-group", title, unit, [ctx.w("income_legend")], [_canvas(y, layers)], notes, alt,
-                  ctx.source_note(drawn), table, ctx.lang)
+    return _chart("income-by-group", title, unit, [ctx.w("income_legend")], [_canvas(y, layers, ctx.width)], notes, alt,
+                  ctx.source_note(drawn), table, ctx.lang, ctx.width)
 
 
 ORDER = 3  # place on the page, among the kinds

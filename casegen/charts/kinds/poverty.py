@@ -28,7 +28,9 @@ def poverty_fall(ctx: _Ctx) -> Chart | None:
             panels.append((m, scope, [pts[0], pts[-1]]))
     if not panels:
         return None
-    pw = (WIDTH - 40) / len(panels)
+    # side by side where there is room; on a phone one above the other, each as wide as the chart
+    side_by_side = ctx.width >= WIDTH
+    pw = (ctx.width - 40) / len(panels) if side_by_side else ctx.width
     body_parts = []
     alt_items = []
     drawn = []
@@ -47,7 +49,7 @@ def poverty_fall(ctx: _Ctx) -> Chart | None:
         unit_name = ctx.unit_name(unit_id)
         head = ctx.metric(m) + (f"（{unit_name}）" if ctx.lang == "zh" else f" ({unit_name})")
         body_parts.append({
-            "width": pw, "height": 220, "data": {"values": rows},
+            "width": pw, "height": 220 if side_by_side else 160, "data": {"values": rows},
             "title": {"text": head, "anchor": "start", "fontSize": 15, "fontWeight": "bold", "color": INK,
                       "offset": 10},
             "layer": [
@@ -67,7 +69,7 @@ def poverty_fall(ctx: _Ctx) -> Chart | None:
             ]})
         alt_items.append(f"{ctx.metric(m)}{ctx.w('colon')}{ctx.date(a.end)} {ctx.label(a, unit_id, with_unit=True)}"
                          f"{ctx.w('comma')}{ctx.date(b.end)} {ctx.label(b, unit_id, with_unit=True)}")
-    body = [{"hconcat": body_parts, "spacing": 40}]
+    body = [{"hconcat": body_parts, "spacing": 40}] if side_by_side else [{"vconcat": body_parts, "spacing": 24}]
     place = ctx.region(panels[0][1])
     title = ctx.w("poverty_title").format(place)
     unit = _unit_line(ctx, [ctx.base_unit(p[2][1].unit) or p[2][1].unit for p in panels])
@@ -76,7 +78,7 @@ def poverty_fall(ctx: _Ctx) -> Chart | None:
     table += [(ctx.metric(f.metric), ctx.region(f.scope), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit))
               for f in drawn]
     return _chart("poverty-fall", title, unit, [], body, ctx.flag_notes(drawn), alt, ctx.source_note(drawn), table,
-                  ctx.lang)
+                  ctx.lang, ctx.width)
 
 
 ORDER = 6  # place on the page, among the kinds

@@ -61,8 +61,8 @@ def subsidy_items(ctx: _Ctx) -> Chart | None:
               ctx.w("h_flag"))]
     table += [(ctx.metric(f.metric), ctx.category(f.category), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit),
                _flag_cell(ctx, f)) for f in items + context]
-    return _chart("subsidy-spending", title, unit, [], [_bars(bars, ctx.lang)], notes, alt,
-                  ctx.source_note(items + context), table, ctx.lang)
+    return _chart("subsidy-spending", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt,
+                  ctx.source_note(items + context), table, ctx.lang, ctx.width)
 
 
 ORDER = 4  # place on the page, among the kinds

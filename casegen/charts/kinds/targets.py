@@ -41,8 +41,8 @@ def targets(ctx: _Ctx) -> Chart | None:
     blocks: dict[str, list[str]] = defaultdict(list)
     for m in rows_by_metric:
         blocks[lib.units[lib.metrics[m].unit].dimension].append(m)
-    label_w, col_w = 140, 72
-    plot_x0, plot_x1 = label_w, WIDTH - 3 * col_w - 14
+    label_w, col_w = (140, 72) if ctx.width >= WIDTH else (84, 60)  # a phone: narrower columns
+    plot_x0, plot_x1 = label_w, ctx.width - 3 * col_w - 14
     body = []
     unit_ids = []
     alt_items = []
@@ -61,7 +61,7 @@ def targets(ctx: _Ctx) -> Chart | None:
             texts_m.append({"x": x, "y": y + 9, "t": ctx.w(key), "a": "right"})
         y += 24
         for m in ms:
-            name_lines = wrap(ctx.metric(m, with_parent=False), WIDTH, 14)
+            name_lines = wrap(ctx.metric(m, with_parent=False), ctx.width, 14)
             y += 6
             texts_b.append({"x": 0, "y": y + 9 * len(name_lines), "t": "\n".join(name_lines)})
             y += 19 * len(name_lines) + 2
@@ -101,7 +101,7 @@ def targets(ctx: _Ctx) -> Chart | None:
             _texts([r for r in texts_m if r.get("a") == "right"], align="right", baseline="middle", fontSize=13,
                    fontWeight="bold", color=MUTED),
         ]
-        body.append(_canvas(y, layers))
+        body.append(_canvas(y, layers, ctx.width))
     place = ctx.region(drawn[0].scope)
     title = ctx.w("targets_title").format(place)
     unit = _unit_line(ctx, unit_ids)
@@ -112,7 +112,7 @@ def targets(ctx: _Ctx) -> Chart | None:
     table = [head] + [(ctx.metric(f.metric), ctx.category(f.category), ctx.w(f"series_{f.series}"), ctx.period(f),
                        ctx.shown(f), ctx.unit_name(f.unit), _flag_cell(ctx, f)) for f in drawn]
     return _chart("targets-vs-completion", title, unit, [legend], body, notes, alt, ctx.source_note(drawn), table,
-                  ctx.lang)
+                  ctx.lang, ctx.width)
 
 
 ORDER = 2  # place on the page, among the kinds
