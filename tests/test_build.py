@@ -187,18 +187,24 @@ def text_of(project: Project, rel: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page(project, rel)))
 
 
-def test_every_comparison_group_has_a_page_in_both_languages(built):
+def test_every_comparison_group_two_pairings_report_has_a_page_in_both_languages(built):
+    from casegen.derive import comparisons
+
     lib, _ = load_library(built.data)
     for group in lib.groups.values():
-        assert group.zh in text_of(built, f"compare/{group.id}/index.html")
-        assert group.en in text_of(built, f"en/compare/{group.id}/index.html")
+        has_page = bool(comparisons(lib)[group.id].indicators)
+        assert (built.root / "site" / "compare" / group.id / "index.html").exists() == has_page, group.id
+        assert (built.root / "site" / "en" / "compare" / group.id / "index.html").exists() == has_page, group.id
+        if has_page:
+            assert group.zh in text_of(built, f"compare/{group.id}/index.html")
+            assert group.en in text_of(built, f"en/compare/{group.id}/index.html")
 
 
 def test_a_comparison_shows_not_reported_never_zero_and_explains_derived_figures(built):
     zh, en = text_of(built, "compare/jobs/index.html"), text_of(built, "en/compare/jobs/index.html")
     assert "未报告" in zh and "not reported" in en
     assert "jobs offered ÷ employers taking part" in en and "97.2" in en  # 20,605 jobs ÷ 212 employers
-    assert "Periods differ" in en
+    assert "Levels or periods differ" in en and "层级或时期不同" in zh
 
 
 def test_each_mechanism_page_lists_the_cases_that_use_it(built):

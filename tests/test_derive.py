@@ -45,22 +45,36 @@ def test_income_gain_compares_the_two_survey_groups(lib):
     assert d.value == pytest.approx(11715.3 - 8361.8)
 
 
-def test_every_comparison_group_with_figures_has_rows(lib):
+def test_shares_of_the_poor_labour_force_divide_figures_of_one_place_and_date(lib):
+    d = by_id(derived(lib), "poor_workers_in_jobs_share", "yang-county")
+    assert d.value == pytest.approx(16000 / 22198 * 100)
+    d = by_id(derived(lib), "poor_transferred_share", "dongguan-zhaotong")
+    assert d.numerator.scope == d.denominator.scope == "zhenxiong"
+    assert d.value == pytest.approx(26.5 / 30.2 * 100)  # the 87.7% Zhenxiong's source prints beside them
+
+
+def test_every_group_two_pairings_report_has_a_comparison(lib):
     result = comparisons(lib)
     assert set(result) == set(lib.groups)
-    for group in ("fairs", "jobs", "placement", "income", "training", "funds", "posts"):
-        assert result[group].stories, group
+    for group in ("fairs", "jobs", "placement", "income", "training", "funds", "posts", "poverty"):
+        assert result[group].indicators and len(result[group].stories) >= 2, group
+    # only Longyou–Xuyong surveyed its workers: nothing to compare, no page
+    assert not result["survey"].indicators and not result["survey"].rows
+
+
+def cell(comparison, story, level, indicator):
+    return next(r for r in comparison.rows if r.story == story and r.level == level).cells[indicator]
 
 
 def test_not_reported_is_an_empty_cell_never_zero(lib):
     jobs = comparisons(lib)["jobs"]
     # Shandong–Chongqing reports no job postings received: its cell holds no figure at all.
-    cell = jobs.cells[("shandong-chongqing", "job_postings_received")]
-    assert cell.figure is None and cell.others == 0
+    c = cell(jobs, "shandong-chongqing", "province", "job-postings")
+    assert c.figure is None and c.others == 0
 
 
 def test_a_comparison_cell_prefers_the_pairings_own_region_and_actual_series(lib):
     posts = comparisons(lib)["posts"]
-    cell = posts.cells[("xiaoshan-congjiang", "public_welfare_posts")]
-    assert cell.figure.series == "actual" and cell.figure.scope == "congjiang" and not cell.figure.category
-    assert cell.others > 0
+    c = cell(posts, "xiaoshan-congjiang", "county", "public-welfare-posts")
+    assert c.figure.series == "actual" and c.figure.scope == "congjiang" and not c.figure.category
+    assert not c.differs

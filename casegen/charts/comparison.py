@@ -10,17 +10,28 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from decimal import Decimal
 
 from ..load import Library
 from .context import source_note
 from .engine import svg
 from .layout import Bar, Chart, _bars, _compose
 from .style import NARROW_WIDTH, WIDTH
+from .text import _dec, _group_digits
 from .words import _words
 
 MAX_SECTIONS = 4  # indicators in one comparison chart; the page's table has the others
 MAX_COMPARE_BARS = 15  # pairings drawn per indicator (the largest); the page's table has all
 LEVEL_ORDER = ("province", "city", "county")
+
+
+def _shown(r: dict, lang: str) -> str:
+    """The row's value label: as published with its qualifier (render.comparison_rows gives it), else the value
+    on the chart's scale, grouped as the pages group digits."""
+    if r.get("text"):
+        return r["text"]
+    d = Decimal(repr(float(r["value_base"]))).quantize(Decimal("0.01")).normalize()
+    return _group_digits(_dec(d), lang)
 
 
 def _name(lib: Library, indicator_id: str, lang: str) -> str:
@@ -79,7 +90,7 @@ def _comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict], 
         sep = _words("comma", lang)
         bars = []
         for i, r in enumerate(rs):
-            shown = r.get("text") or str(r["value_base"])
+            shown = _shown(r, lang)
             mark = " †" if r.get("differs") else ""
             label = r["label"] + (f"（{r['area']}）" if lang == "zh" else f" ({r['area']})") if r.get("area") else r["label"]
             meta = sep.join(x for x in (_words(f"level_{r['level']}", lang) if r.get("level") else "",
@@ -94,7 +105,7 @@ def _comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict], 
         alt_items.append(name + _words("colon", lang) + _words("sep", lang).join(
             f"{b.label} {b.text}（{b.meta}）" if lang == "zh" else f"{b.label} {b.text} ({b.meta})" for b in bars))
         table += [(name, r["label"], r.get("area", ""), _words(f"level_{r['level']}", lang) if r.get("level") else "",
-                   r.get("period", ""), (r.get("text") or str(r["value_base"])) + (" †" if r.get("differs") else ""),
+                   r.get("period", ""), _shown(r, lang) + (" †" if r.get("differs") else ""),
                    r.get("source", "")) for r in rs]
     group = lib.groups[group_id].name(lang) if group_id in lib.groups else group_id
     title = _words("compare_title", lang).format(group)
