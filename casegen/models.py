@@ -250,6 +250,11 @@ class Metric(Named):
     units_also: list[UnitId] = Field(
         [], max_length=20,
         description="units of another dimension that count this metric one for one, e.g. 人 for posts held")
+    codes: Note | None = Field(None, description="for a mean of coded answers (unit 均值): what each code stands for, "
+                                                 "as the source defines them; tables and charts spell them out")
+    ordered_codes: bool = Field(False, description="true when the codes are in order (1 = primary school … 4 = "
+                                                   "university), so that their mean says something; a mean of "
+                                                   "unordered codes (industries) is printed with a warning, never drawn")
 
 
 class IndicatorMetric(BaseModel):

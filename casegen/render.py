@@ -23,7 +23,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import qualifiers, storynumbers, text
+from . import qualifiers, scales, storynumbers, text
 from .cite import cite
 from .diagram import pairings_svg
 from .derive import Derived, comparisons, representative
@@ -128,9 +128,17 @@ class Renderer:
 
         def amount(f: Figure) -> str:
             """Value and unit as a reader says them. In English a 万 or 亿 unit is also written out in full
-            (18.7万人 → 187,000 people), with the published number kept beside it."""
+            (18.7万人 → 187,000 people), with the published number kept beside it. A 0–1 share reads as a
+            percentage, a mean of codes with what its codes stand for (casegen.scales)."""
             u = lib.units.get(f.unit)
             shown = text.number(f.published_value, lang)
+            if scales.is_share(f.unit):
+                pct = f"{text.number(scales.percent(f.published_value), lang)}%"
+                return qualifiers.zh(pct, "", f.qualifier) if lang == "zh" else qualifiers.en(pct, f.qualifier)
+            m = lib.metrics.get(f.metric)
+            if scales.is_code_mean(f.unit) and m is not None and m.codes is not None:
+                said = t("code_mean").replace("N", shown).replace("CODES", getattr(m.codes, lang))
+                return said + ("" if m.ordered_codes else t("codes_unordered"))
             if lang == "zh":
                 return qualifiers.zh(shown, u.zh if u else f.unit, f.qualifier)
             if u and u.factor >= 10000:
@@ -637,8 +645,10 @@ def _comparison_rows(r: Renderer, group_id: str, lang: str) -> list[dict]:
                 continue
             unit = lib.units[f.unit]
             base_unit = next((u for u in lib.units.values() if u.dimension == unit.dimension and u.factor == 1), unit)
+            # the unit's own name where it is a base unit (家: "enterprises", not the dimension's "units")
+            unit_label = (unit if unit.factor == 1 else base_unit).name(lang)
             rows.append({"case": row.story, "label": getattr(r.stories[row.story].title, lang), "metric": indicator,
-                         "value_base": f.value * unit.factor, "unit_label": base_unit.name(lang),
+                         "value_base": f.value * unit.factor, "unit_label": unit_label,
                          "dimension": unit.dimension, "level": row.level, "area": ctx.region(f.scope),
                          "text": ctx.label(f, base_unit.id), "differs": cell.differs,
                          "period": text.period(f.start, f.end, lang), "source": f.source})
