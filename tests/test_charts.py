@@ -323,3 +323,23 @@ def test_of_which_names_a_total_only_through_part_of(lib):
                                                         slug, lang)}, slug, "key-outcomes", lang)
             names = [row[0] for row in c.table]
             assert of_which not in names and lib.metrics["job_intentions_poor"].name(lang) in names
+
+
+# -- survey values on the scale they mean -----------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+def test_survey_shares_are_percentages_and_code_means_spell_out_their_codes(drawn, lang):
+    c = chart(drawn, "longyou-xuyong", "worker-survey", lang)
+    for svg in (c.svg, c.svg_narrow):
+        texts = squeeze(" ".join(svg_texts(svg)))
+        assert "63.1%" in texts and "47.9%*" in texts and "0.631" not in texts
+        assert "2.034" in texts and "1.967*" in texts  # education codes, in order: drawn on their 1–4 scale
+        codes = "1=小学及以下" if lang == "zh" else "1=primaryschoolorless"
+        assert codes in texts
+        # the industry codes have no order: their mean is not drawn, and the chart says so
+        assert "2.367" not in texts and "1.959" not in texts
+        assert ("未画出从事行业编码均值" if lang == "zh" else "Meanindustrycodenotdrawn") in texts
+    assert [row[3] for row in c.table[1:3]] == ["63.1%", "73.1%"] and c.table[1][4] == "0.631"
+
+
+def test_a_library_without_survey_figures_draws_no_survey(drawn):
+    assert not [c for c in drawn[("shandong-chongqing", "zh")] if c.id == "worker-survey"]

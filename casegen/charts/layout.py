@@ -71,9 +71,10 @@ class Bar:
 TONES = {"accent": ACCENT, "grey": GREY, "light": ACCENT_LIGHT}
 
 
-def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = None) -> dict:
+def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = None,
+          scale_end: float | None = None) -> dict:
     """Horizontal bars with the label above each bar (long names need no axis space), the value at
-    its end, and a "not reported" text where a value is missing."""
+    its end, and a "not reported" text where a value is missing. ``scale_end``: the scale runs at least to it."""
     label_size, meta_size, value_size = SIZE["label"], SIZE["meta"], SIZE["value"]
     # on a phone the period and place (meta) get a line of their own under the label, instead of sharing it
     stacked = width < WIDTH and any(b.meta for b in bars)
@@ -101,7 +102,7 @@ def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = 
         if b.value is not None and b.value > 0:
             room = width - text_width(b.text, value_size) - 10
             dmax = max(dmax, b.value * width / max(room, width * 0.3))
-    dmax = dmax or 1.0
+    dmax = max(dmax, scale_end or 0.0) or 1.0  # scale_end: a scale that ends where its values do (100 %)
     y = {"field": "k", "type": "nominal", "sort": [b.key for b in bars], "axis": None,
          "scale": {"paddingInner": 0, "paddingOuter": 0}}
     x = {"field": "v", "type": "quantitative", "axis": None, "scale": {"domain": [0, dmax], "nice": False}}
