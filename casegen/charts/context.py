@@ -124,7 +124,7 @@ class _Ctx:
 
     def flag_notes(self, figures: list[Figure], short: bool = False) -> list[str]:
         """The explanations of the flagged figures drawn, once each; summarised by kind when long."""
-        flagged = [(f, flag) for f in figures if (flag := self.lib.flag_of(f))]
+        flagged = [(f, flag) for f in figures for flag in self.lib.flags_of(f)]  # every contradiction it is in
         if not flagged:
             return []
         texts = list(dict.fromkeys(flag.text(self.lang) for _, flag in flagged))

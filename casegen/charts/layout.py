@@ -156,8 +156,8 @@ def _unit_line(ctx: _Ctx, unit_ids: list[str]) -> str:
 
 
 def _flag_cell(ctx: _Ctx, f: Figure) -> str:
-    flag = ctx.lib.flag_of(f)
-    return FLAG_NAMES[flag.kind][ctx.lang] if flag else ""
+    kinds = dict.fromkeys(flag.kind for flag in ctx.lib.flags_of(f))  # a figure may be in several contradictions
+    return ctx.w("list_sep").join(FLAG_NAMES[k][ctx.lang] for k in kinds)
 
 
 
