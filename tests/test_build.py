@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from casegen import scales
 from casegen.build import BuildError, build, copy_site_files
 from casegen.load import load_library
 from casegen.problems import DataError
@@ -57,6 +58,10 @@ def test_each_case_page_lists_every_figure_of_its_case(built, slug):
             unit = lib.units[f.unit]
             base = next((u for u in lib.units.values() if u.dimension == unit.dimension and u.factor == 1), unit)
             units = {unit.name(lang), base.name(lang)}
+            if scales.is_share(f.unit):  # a share the source writes 0–1 reads as a percentage: 0.631 → 63.1%
+                shown, units = number(scales.percent(f.published_value), lang) + "%", {"%"}
+            elif scales.is_code_mean(f.unit) and lib.metrics[f.metric].codes:  # a mean with what its codes mean
+                units = {getattr(lib.metrics[f.metric].codes, lang)}
             source = getattr(lib.sources[f.source].short, lang)
             sep = "：" if lang == "zh" else ": "
             row = next((r for r in unmatched if r[3] == f"{source}{sep}{f.locator}" and shown in r[0]

@@ -92,7 +92,9 @@ def _comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict], 
         for i, r in enumerate(rs):
             shown = _shown(r, lang)
             mark = " †" if r.get("differs") else ""
-            label = r["label"] + (f"（{r['area']}）" if lang == "zh" else f" ({r['area']})") if r.get("area") else r["label"]
+            label = r["label"]
+            if r.get("area"):
+                label += f"（{r['area']}）" if lang == "zh" else f" ({r['area']})"
             meta = sep.join(x for x in (_words(f"level_{r['level']}", lang) if r.get("level") else "",
                                         r.get("period", "")) if x)
             bars.append(Bar(key=f"{r['case']}|{i}", label=label, value=float(r["value_base"]), text=shown + mark,

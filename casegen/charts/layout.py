@@ -129,7 +129,8 @@ def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = 
     spec = {"data": {"values": rows}, "width": width, "height": {"step": step}, "layer": layers,
             "resolve": {"scale": {"color": "independent"}}}
     if title:
-        spec["title"] = {"text": title if width >= WIDTH else wrap(title, width, 15), "anchor": "start", "fontSize": 15, "fontWeight": "bold", "color": INK,
+        spec["title"] = {"text": title if width >= WIDTH else wrap(title, width, 15), "anchor": "start",
+                         "fontSize": 15, "fontWeight": "bold", "color": INK,
                          "offset": 4}
     return spec
 

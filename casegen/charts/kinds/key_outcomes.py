@@ -88,8 +88,8 @@ def key_outcomes(ctx: _Ctx) -> Chart | None:
               ctx.w("h_flag"))]
     table += [(ctx.metric(f.metric), ctx.region(f.scope), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit),
                _flag_cell(ctx, f)) for f in figs]
-    return _chart("key-outcomes", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt, ctx.source_note(figs),
-                  table, ctx.lang, ctx.width)
+    return _chart("key-outcomes", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt,
+                  ctx.source_note(figs), table, ctx.lang, ctx.width)
 
 
 ORDER = 1  # place on the page, among the kinds

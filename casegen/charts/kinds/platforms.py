@@ -46,8 +46,8 @@ def platforms(ctx: _Ctx) -> Chart | None:
                      (ctx.category(c), "", ctx.w("not_reported"), ""))
     if total:
         table.append((ctx.metric(PLATFORM_METRIC), ctx.period(total), ctx.shown(total), ctx.unit_name(total.unit)))
-    return _chart("platforms", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt, ctx.source_note(drawn), table,
-                  ctx.lang, ctx.width)
+    return _chart("platforms", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt,
+                  ctx.source_note(drawn), table, ctx.lang, ctx.width)
 
 
 ORDER = 8  # place on the page, among the kinds
