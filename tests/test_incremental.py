@@ -33,6 +33,12 @@ def two_cases(path: Path) -> Project:
     project.replace("data/cases/west-east/case.yaml", "title: {zh: 东西协作, en: East–West cooperation}",
                     "title: {zh: 西东协作, en: West–East cooperation}")
     project.replace("data/cases/west-east/figures.csv", "funds,35.5,万元", "funds,45.5,万元")
+    # two pairings reporting an indicator make a comparison page
+    project.append("data/metrics.yaml", "indicators:\n"
+                   "  - {id: workers-placed, group: placement, zh: 务工人数, en: Workers placed, definition_zh: 务工人数。,"
+                   " definition_en: Workers placed., metrics: [{metric: workers}]}\n"
+                   "  - {id: funds-spent, group: funds, zh: 资金, en: Funds, definition_zh: 投入的资金。,"
+                   " definition_en: Funds spent., metrics: [{metric: funds}]}\n")
     return project
 
 
