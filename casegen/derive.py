@@ -169,12 +169,13 @@ class Comparison:
         return [level for level in LEVELS if any(r.level == level and r.cells[indicator].figure for r in self.rows)]
 
 
-def _cell(lib: Library, story: str, indicator: Indicator, figures: list[Figure]) -> Cell | None:
-    """The first of the indicator's metrics the story reports at one level, as its representative figure."""
+def _cell(lib: Library, story: str, indicator: Indicator, figures: dict[str, list[Figure]]) -> Cell | None:
+    """The first of the indicator's metrics the story reports at one level (``figures`` by metric), as its
+    representative figure."""
     total = 0
     chosen: Cell | None = None
     for mapping in indicator.metrics:
-        matching = [f for f in figures if f.metric == mapping.metric and f.category == (mapping.category or "")
+        matching = [f for f in figures.get(mapping.metric, ()) if f.category == (mapping.category or "")
                     and f.series == "actual"]
         total += len(matching)
         if chosen is None and matching:
@@ -188,14 +189,18 @@ def comparisons(lib: Library) -> dict[str, Comparison]:
     """One comparison per group: its indicators reported by two or more pairings, pairings by level."""
     all_ratios = derived(lib)
     stories = list(lib.cases) + list(lib.practices)
-    by_level: dict[tuple[str, str], list[Figure]] = {}
+    # a story's figures at each level, by metric: looked up, not searched (linear in the library)
+    by_level: dict[tuple[str, str], dict[str, list[Figure]]] = {}
     for story in stories:
         for f in lib.figures.get(story, []):
-            by_level.setdefault((story, level_of(lib, f.scope)), []).append(f)
+            by_level.setdefault((story, level_of(lib, f.scope)), {}).setdefault(f.metric, []).append(f)
     out = {}
     for group in lib.groups:
         indicators = [i for i in lib.indicators.values() if i.group == group]
         found: dict[tuple[str, str], dict[str, Cell]] = {}
+        if not indicators:
+            out[group] = Comparison(group, [], [], [])
+            continue
         for level in LEVELS:
             for story in stories:
                 figures = by_level.get((story, level))
