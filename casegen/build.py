@@ -30,6 +30,7 @@ from pathlib import Path
 
 from . import handout
 from . import address
+from . import search_data
 from .address import site_url
 from .cite import last_changed, last_changed_folders
 from .validate import validate
@@ -317,21 +318,6 @@ def run_mkdocs(root: Path, out: Path) -> None:
         raise BuildError("mkdocs build --strict failed:\n" + "\n".join(relevant or output.splitlines()[-20:]))
 
 
-def search_dictionary(lib) -> str:
-    """jieba's user dictionary: the editors' terms plus every region and mechanism name.
-
-    A county is also typed without its suffix (叙永 for 叙永县), so both forms are kept whole.
-    """
-    words = set(lib.search_terms)
-    for region in lib.regions.values():
-        words.add(region.zh)
-        short = region.zh.rstrip("省市县区州")
-        if len(short) >= 2:
-            words.add(short)
-    words.update(m.zh for m in lib.mechanisms.values())
-    return "".join(f"{w}\n" for w in sorted(words) if " " not in w)
-
-
 def generate_docs(root: Path, handouts: bool = False, timings: dict | None = None):
     """Validate, render what changed and update build/docs in place, writing only files whose bytes
     changed; on a problem (invalid data, a failing template, a full disk) build/docs stays as it was.
@@ -361,12 +347,12 @@ def write_docs(root: Path, lib, handouts: bool, changed: dict[str, str | None] |
         docs_dir.mkdir(parents=True, exist_ok=True)
         report: Written = sync_tree(docs_dir, generated.files, generated.kept, Manifest.load(manifest_path(root)),
                                     generated.units, journal)
-        dictionary = root / "build" / "jieba-user-dict.txt"
-        text = search_dictionary(lib)
-        if not dictionary.exists() or dictionary.read_text(encoding="utf-8") != text:
+        searched = search_data.path(root)  # the search's phrases and facets (casegen.search_data)
+        text = search_data.search_data(lib)
+        if not searched.exists() or searched.read_text(encoding="utf-8") != text:
             if journal:
-                journal.keep(dictionary)
-            dictionary.write_text(text, encoding="utf-8")
+                journal.keep(searched)
+            searched.write_text(text, encoding="utf-8")
     if timings is not None:
         timings.update(units_rendered=len(generated.rendered), files_written=len(report.written),
                        files_removed=len(report.removed), files_unchanged=report.unchanged + len(generated.kept))

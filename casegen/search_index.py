@@ -1,0 +1,284 @@
+"""The search index: one per language, cut into small files so that a query fetches only what it needs.
+
+For each language (<lang>/search/, the default language at search/):
+
+- ``manifest.json``: the number of pages and shards, the phrases kept whole (data/search.yaml and the
+  registers' names), the Traditional characters whose Simplified form is in the index, the home page
+  and the site's name. About 10 kB; the worker reads it on the first query.
+- ``t/<n>.json``: the shards of the inverted index. A term's shard is its FNV-1a hash modulo the number
+  of shards (casegen.search_text.fnv1a); a term maps to ``[doc, weight, doc, weight, …]`` with each doc
+  number the difference from the previous one. The number of shards grows with the index so that a
+  shard stays near SHARD_BYTES: a query of four terms fetches four small files, whatever the library's size.
+- ``d/<n>.json``: the pages, CHUNK to a file: ``[location, title, summary]``. Only the chunks of the
+  results shown are fetched.
+- ``facets.json``: for the results page, each facet value's label and pages (level, province, mechanism).
+
+A weight is BM25F's: the term's count in the title, in the headings and in the text each saturated
+(k1 1.2; the text's relative to the page's length, b 0.75) and weighted TITLE, HEADING, BODY, summed, times
+the page's ``search.boost`` (front matter), times 100, rounded. The browser multiplies it by the term's
+rarity (idf) and sums over the query's terms.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .search_text import characters, normalize, terms, traditional_to_simplified
+
+TITLE, HEADING, BODY = 6.0, 2.0, 1.0
+K1, B = 1.2, 0.75
+SHARD_BYTES = 12_000
+CHUNK = 40
+SUMMARY_CHARS = 160
+PHRASE = "="  # a phrase term is the phrase after this mark; pairs of characters never contain it
+
+
+@dataclass
+class Page:
+    """One page as the index sees it; the text is what a reader sees in the page's article."""
+
+    location: str          # from the site's root: "", "cases/x/", "en/cases/x/"
+    title: str
+    headings: str
+    body: str
+    summary: str
+    boost: float = 1.0
+
+
+@dataclass
+class Index:
+    pages: list[Page]
+    postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+class _ArticleText(HTMLParser):
+    """The text of a page's rendered Markdown, headings apart. Left out: scripts, styles, SVG drawings, the
+    headings' permalink marks, and a section whose heading has ``data-search-exclude`` (Material's mark:
+    the figure tables and charts of a case page) up to the next heading of its level or above."""
+
+    SKIP = {"script", "style", "svg", "template"}
+    HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+    BREAKS = {"p", "li", "td", "th", "br", "div", "tr", "figcaption", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.body: list[str] = []
+        self.headings: list[str] = []
+        self.h1: list[str] = []
+        self._skip: list[str] = []          # open elements whose text is left out
+        self._heading: str | None = None
+        self._excluded: int | None = None   # level of the excluded section's heading
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in self.HEADINGS:
+            level = self.HEADINGS[tag]
+            if self._excluded is not None and level <= self._excluded:
+                self._excluded = None
+            if "data-search-exclude" in attributes and self._excluded is None:
+                self._excluded = level
+            self._heading = tag
+        if self._skip or tag in self.SKIP or (tag == "a" and "headerlink" in (attributes.get("class") or "")):
+            if tag not in {"br", "img", "input", "hr", "meta", "link", "wbr"}:
+                self._skip.append(tag)
+            return
+        if tag in self.BREAKS:
+            self.body.append("\n")
+
+    def handle_endtag(self, tag):
+        if self._skip:
+            if self._skip[-1] == tag:
+                self._skip.pop()
+            return
+        if tag in self.HEADINGS:
+            self._heading = None
+            self.headings.append("\n")
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if self._heading == "h1":
+            self.h1.append(data)
+        if self._excluded is not None:
+            return
+        self.body.append(data)
+        if self._heading:
+            self.headings.append(data)
+
+
+SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def strip_search_attributes(html: str) -> str:
+    """The page without Material's data-search-* marks, as Material's search plugin left it."""
+    return SEARCH_ATTRIBUTES.sub("", html)
+
+
+def page_from_html(location: str, title: str, html: str, description: str | None, boost: float) -> Page:
+    """A page's index entry from its rendered content (MkDocs' ``on_page_content``)."""
+    parser = _ArticleText()
+    parser.feed(html)
+    parser.close()
+    body = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.body))
+    body = re.sub(r"\s*\n\s*", "\n", body).strip()
+    headings = " ".join("".join(parser.headings).split())
+    title = " ".join("".join(parser.h1).split()) or title
+    summary = description or body.replace(title, "", 1)
+    summary = " ".join(summary.split())
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[:SUMMARY_CHARS].rstrip() + "…"
+    return Page(location, title, headings, body, summary, boost)
+
+
+class Phrases:
+    """Finds the listed phrases in normalized text, each occurrence of each phrase (叙永县 counts for
+    叙永县 and for 叙永)."""
+
+    def __init__(self, phrases: list[str]):
+        self.phrases = sorted({p for p in phrases if len(p) >= 2}, key=lambda p: (-len(p), p))
+        self._pattern = re.compile("|".join(map(re.escape, self.phrases))) if self.phrases else None
+        self._inside = {p: [q for q in self.phrases if q != p and q in p] for p in self.phrases}
+
+    def count(self, text: str) -> Counter:
+        found: Counter = Counter()
+        if self._pattern is None:
+            return found
+        for match in self._pattern.finditer(text):
+            found[match.group()] += 1
+            for inner in self._inside[match.group()]:
+                found[inner] += match.group().count(inner)
+        return found
+
+
+def _field_counts(text: str, phrases: Phrases, title: bool = False) -> Counter:
+    counts = Counter(terms(text))
+    for phrase, n in phrases.count(text).items():
+        counts[PHRASE + phrase] += n
+    if title:
+        counts.update(characters(text))
+    return counts
+
+
+def page_weights(page: Page, phrases: Phrases, average_length: float) -> dict[str, int]:
+    """A page's terms and their weights (see the module's docstring): each field's count saturates on its
+    own (BM25F), so that a word in the title outweighs any number of mentions in the text, and the text's
+    count is taken relative to the page's length."""
+    title = _field_counts(normalize(page.title), phrases, title=True)
+    headings = _field_counts(normalize(page.headings), phrases)
+    body_text = normalize(page.body)
+    body = _field_counts(body_text, phrases)
+    length_norm = K1 * (1 - B + B * max(1, len(terms(body_text))) / average_length)
+    weights = {}
+    for term in sorted(set(title) | set(headings) | set(body)):
+        tf = (TITLE * title[term] / (title[term] + K1) + HEADING * headings[term] / (headings[term] + K1)
+              + BODY * body[term] / (body[term] + length_norm))
+        weights[term] = max(1, round(100 * page.boost * tf))
+    return weights
+
+
+def build_index(pages: list[Page], phrases: Phrases) -> Index:
+    """The inverted index of ``pages`` (in the order given, which is the pages' numbering)."""
+    lengths = [len(terms(normalize(p.body))) for p in pages]
+    average = max(1.0, sum(lengths) / max(1, len(lengths)))
+    index = Index(pages)
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for number, page in enumerate(pages):
+        for term, weight in sorted(page_weights(page, phrases, average).items()):
+            postings[term].append((number, weight))
+    index.postings = dict(sorted(postings.items()))
+    return index
+
+
+def _encode(posting: list[tuple[int, int]]) -> list[int]:
+    out, previous = [], 0
+    for doc, weight in posting:
+        out += [doc - previous, weight]
+        previous = doc
+    return out
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def shard_count(index: Index) -> int:
+    """A power of two, so that the shards average about SHARD_BYTES."""
+    size = sum(len(t.encode()) + 8 * len(p) for t, p in index.postings.items())
+    n = 1
+    while size / n > SHARD_BYTES:
+        n *= 2
+    return n
+
+
+def files_of(index: Index, phrases: Phrases, home: str, site_name: str, facets: dict, all_results: str) -> dict[str, str]:
+    """Every file of one language's index, by its path under search/."""
+    from .search_text import fnv1a
+
+    n = shard_count(index)
+    shards: list[dict[str, list[int]]] = [{} for _ in range(n)]
+    for term, posting in index.postings.items():
+        shards[fnv1a(term) % n][term] = _encode(posting)
+    out = {f"t/{i}.json": _dump(shard) for i, shard in enumerate(shards)}
+    for start in range(0, len(index.pages), CHUNK):
+        chunk = [[p.location, p.title, p.summary] for p in index.pages[start:start + CHUNK]]
+        out[f"d/{start // CHUNK}.json"] = _dump(chunk)
+    # Only the Traditional characters whose Simplified form the index holds: any other finds nothing anyway.
+    indexed = {c for t in index.postings for c in t}
+    table = {t: s for t, s in traditional_to_simplified().items() if s in indexed}
+    locations = [p.location for p in index.pages]
+    manifest = {
+        "pages": len(index.pages), "shards": n, "chunk": CHUNK, "phrases": phrases.phrases,
+        "traditional": "".join(table), "simplified": "".join(table.values()),
+        "home": locations.index(home) if home in locations else -1, "site": normalize(site_name),
+        "all": all_results,
+    }
+    out["manifest.json"] = _dump(manifest)
+    out["facets.json"] = _dump(facet_file(facets, locations))
+    return out
+
+
+def facet_file(facets: dict, locations: list[str]) -> dict:
+    """``{facet: [[label, [page numbers]], …]}`` from the build's facets by location, values sorted by label."""
+    number = {loc: i for i, loc in enumerate(locations)}
+    grouped: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for location, values in facets.items():
+        if location not in number:
+            continue
+        for facet, labels in values.items():
+            for label in labels:
+                grouped[facet][label].append(number[location])
+    return {facet: [[label, sorted(docs)] for label, docs in sorted(by_label.items())]
+            for facet, by_label in sorted(grouped.items())}
+
+
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    """Write the index under ``folder``, touching only files whose bytes changed (a live preview's
+    rebuild) and removing shards left from a larger index."""
+    for sub in ("t", "d"):
+        if (folder / sub).is_dir():
+            for old in (folder / sub).glob("*.json"):
+                if f"{sub}/{old.name}" not in files:
+                    old.unlink()
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+
+
+# Material's search_index.json: its page script reads it and hands its config to the worker, which
+# ignores it (each language's worker reads its own manifest). Material expects these keys.
+MATERIAL_STUB = {"config": {"lang": ["zh", "en"], "separator": "[\\s]+", "pipeline": [], "fields": {}}, "docs": []}
+
+
+def write_material_stub(site_dir: Path) -> None:
+    path = site_dir / "search" / "search_index.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_dump(MATERIAL_STUB), encoding="utf-8")

@@ -1,0 +1,67 @@
+"""MkDocs plugin `casegen-search`: the site's search index, one per language (casegen.search_index).
+
+Material draws the header's search box only while its `search` plugin is on, so that plugin stays in
+mkdocs.yml, but its lunr index (one index for both languages, 40 MB at 1,000 cases, all fetched on the
+first search) is not built: this plugin takes its page and post-build steps away, and the worker that
+Material starts (overrides/assets/javascripts/workers/) answers from this plugin's index instead.
+
+Each language is built on its own (mkdocs-static-i18n builds the other languages inside the first
+build's post-build step): the pages of one build are collected from their rendered content and written,
+at the end of that build, under the language's own folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin
+
+from . import search_data
+from .search_index import (Page, Phrases, build_index, files_of, page_from_html, strip_search_attributes, write_files,
+                           write_material_stub)
+
+
+class CasegenSearchPlugin(BasePlugin):
+    def __init__(self):
+        super().__init__()
+        self.pages: list[Page] = []
+
+    def on_config(self, config, **kwargs):
+        material = config.plugins.get("material/search")
+        if material is not None:
+            _silence(config.plugins, material)
+        return config
+
+    def on_pre_build(self, config, **kwargs) -> None:
+        self.pages = []
+
+    def on_page_content(self, html, page, config, **kwargs):
+        meta = page.meta or {}
+        search = meta.get("search") if isinstance(meta.get("search"), dict) else {}
+        if not search.get("exclude"):
+            boost = search.get("boost", 1)
+            self.pages.append(page_from_html(page.url, page.title or "", html, meta.get("description"),
+                                             float(boost) if isinstance(boost, (int, float)) else 1.0))
+        return strip_search_attributes(html)
+
+    def on_post_build(self, config, **kwargs) -> None:
+        lang = config.theme["language"]
+        prefix = "" if not any(p.location.startswith(f"{lang}/") for p in self.pages) else f"{lang}/"
+        data = search_data.read(Path(config.docs_dir))
+        phrases = Phrases(data["phrases"])
+        pages = sorted(self.pages, key=lambda p: p.location)
+        index = build_index(pages, phrases)
+        all_results = search_data.labels()["search_all"].get(lang, "#")
+        files = files_of(index, phrases, prefix, config.site_name, data["facets"].get(lang, {}), all_results)
+        site = Path(config.site_dir)
+        write_files(site / prefix / "search", files)
+        write_material_stub(site)
+
+
+def _silence(plugins, material) -> None:
+    """Material's search plugin without its index: its page and post-build steps do nothing (also when
+    mkdocs-static-i18n calls the post-build step itself)."""
+    for event in ("page_context", "post_build", "serve"):
+        plugins.events[event] = [m for m in plugins.events[event] if getattr(m, "__self__", None) is not material]
+    material.on_page_context = lambda *args, **kwargs: None
+    material.on_post_build = lambda *args, **kwargs: None

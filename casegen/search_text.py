@@ -1,0 +1,103 @@
+"""The search's words: how a page's text and a reader's query become the same index terms.
+
+The browser does the same to a query (overrides/assets/javascripts/workers/search.*.js, ``terms``);
+tests/test_search_text.py holds both to the same examples. Chinese is cut into overlapping pairs of
+characters (叙永县 -> 叙永, 永县): no dictionary is needed in the browser, a query of any length is
+looked up whole (every one of its pairs must be on the page) and a place or programme name is never
+split where a segmenter would guess wrong (Intl.Segmenter cuts 叙永 into 叙|永). A single character is
+looked up alone. Other scripts are cut into words, folded to lower case and their plural -s taken off.
+A Traditional character is read as its Simplified form (table from OpenCC, pinned).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+# CJK ideographs (with extension A and the compatibility block) and 〇; the order of the ranges is the
+# browser's too.
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+RUNS = re.compile(f"[{HAN}]+|[0-9a-z\u00c0-\u024f]+")
+HAN_RUN = re.compile(f"[{HAN}]+")
+
+# Tables of OpenCC whose left column is a Traditional (or Taiwan/Hong Kong variant) form.
+TRADITIONAL_TABLES = ("TSCharacters.txt", "TWVariantsRev.txt", "HKVariantsRev.txt")
+
+
+@cache
+def traditional_to_simplified() -> dict[str, str]:
+    """Every Traditional character OpenCC knows, mapped to the Simplified character it converts to."""
+    table: dict[str, str] = {}
+    folder = files("opencc_purepy") / "dicts"
+    for name in TRADITIONAL_TABLES:
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            source, _, targets = line.partition("\t")
+            target = targets.split(" ")[0] if targets else ""
+            if len(source) == 1 and len(target) == 1 and source != target:
+                table.setdefault(source, target)
+    # A variant maps to a Traditional form that itself simplifies (裡 -> 裏 -> 里): follow it to the end.
+    for source, target in table.items():
+        seen = {source}
+        while target in table and target not in seen:
+            seen.add(target)
+            target = table[target]
+        table[source] = target
+    return dict(sorted(table.items()))
+
+
+def normalize(text: str, table: dict[str, str] | None = None) -> str:
+    """Full-width forms to ASCII, lower case, Traditional characters to Simplified."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    table = traditional_to_simplified() if table is None else table
+    return "".join(table.get(c, c) for c in text)
+
+
+def stem(word: str) -> str:
+    """English plural to singular, the S-stemmer's three rules (Harman 1991): cities -> city,
+    workshops -> workshop, fees/classes kept apart from glass/bus."""
+    if len(word) > 3 and word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if len(word) > 2 and word.endswith("s") and not word.endswith(("us", "ss")):
+        return word[:-1]
+    return word
+
+
+def run_terms(run: str) -> list[str]:
+    """The index terms of one run of normalized text: a Chinese run's pairs (a lone character
+    itself), or a word's stem."""
+    if HAN_RUN.fullmatch(run):
+        if len(run) == 1:
+            return [run]
+        return [run[i:i + 2] for i in range(len(run) - 1)]
+    return [stem(run)]
+
+
+def runs(text: str) -> list[str]:
+    """The runs of normalized text: Chinese stretches and words, in order."""
+    return RUNS.findall(text)
+
+
+def terms(text: str) -> list[str]:
+    """Every index term of ``text`` (already normalized), in order, repeats kept (they count)."""
+    return [t for run in runs(text) for t in run_terms(run)]
+
+
+def characters(text: str) -> list[str]:
+    """The Chinese characters of normalized text, each once per occurrence (a title's single characters
+    are indexed too, so that a one-character query finds the pages named with it)."""
+    return [c for run in HAN_RUN.findall(text) for c in run]
+
+
+def fnv1a(term: str) -> int:
+    """FNV-1a (32 bits) over the term's UTF-16 code units: the browser computes the same from
+    String.charCodeAt, to find the shard a term is in."""
+    h = 0x811C9DC5
+    data = term.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
