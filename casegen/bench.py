@@ -53,6 +53,8 @@ import time
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+from . import search_bench
+
 _START = time.perf_counter()  # a step's clock starts when its process has started Python
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +76,8 @@ TARGET_COLD_1000_S = 180.0     # the whole site, both languages, 1,000 cases, co
 TARGET_PREVIEW_REAL_S = 3.0    # live preview: saving an edited figure to the open page showing it
 TARGET_PREVIEW_1000_S = 15.0
 TARGET_PAGE_BYTES = 150_000    # a case page's HTML and its charts, without the theme's shared assets
+SEARCH_BYTES = 300_000         # the search's first query at 1,000 cases: everything it fetches
+SEARCH_SECONDS = 1.0           # … and the time from the key to its first result
 
 
 # -- synthetic libraries ---------------------------------------------------------------------------
@@ -319,7 +323,6 @@ def site_stats(root: Path, charts_real: bool = True) -> dict:
         sent = sum(len(gzip.compress(f.read_bytes(), 6, mtime=0)) for f in files)
         payloads.append((sum(f.stat().st_size for f in files), page.stat().st_size, rel, sent))
     payloads.sort()
-    index = site / "search" / "search_index.json"
     heavy = {}
     for rel in ("index.html", "cases/index.html", "sources/index.html", "mechanisms/index.html",
                 "compare/index.html", "compare/placement/index.html", "compare/funds/index.html",
@@ -331,7 +334,7 @@ def site_stats(root: Path, charts_real: bool = True) -> dict:
         "pages": len(pages),
         "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
         "docs_bytes": sum(p.stat().st_size for p in (root / "build" / "docs").rglob("*") if p.is_file()),
-        "search_index_bytes": index.stat().st_size if index.exists() else 0,
+        "search_index_bytes": search_bench.index_bytes(site),
         "case_pages": len(payloads),
         "case_page_bytes_median": statistics.median(p[0] for p in payloads) if payloads else 0,
         "case_page_bytes_max": payloads[-1][0] if payloads else 0,
@@ -392,6 +395,7 @@ def bench_size(n: int, plan: dict, workdir: Path, log) -> dict:
         log(f"  mkdocs {bare['wall_s']:7.1f} s{'' if plan['bare'] else ' (the MkDocs step of the warm build)'}")
         runs.append({"cold": cold, "warm": warm, "edit": edit, "bare_mkdocs": bare})
     stats = site_stats(root, charts_real=plan["sample"] is None)
+    stats["search"] = search_first_query(root, log)
     cold_s = _median(runs, "cold", "wall_estimated_s") if plan["sample"] else _median(runs, "cold", "wall_s")
     cold_gen = _median(runs, "cold", "timings", "generate_estimated_s" if plan["sample"] else "generate_s")
     result = {
@@ -440,6 +444,28 @@ def preview_step(root: Path, slug: str, edit, log) -> dict | None:
     log(f"  preview: save to reload {result['save_to_reload_s']:.2f} s (median of {len(result['runs_s'])}); "
         f"first build {result['first_build_s']:.0f} s")
     return result
+
+
+# -- the search (casegen.search_bench) -------------------------------------------------------------
+def search_first_query(root: Path, log) -> dict:
+    """What a reader's first search fetches and how soon its results show, on the built site."""
+    result = search_bench.measure(root / "site")
+    for q in result["queries"]:
+        log(f"  search {q['query']!r} on {q['path']}: {q['bytes'] / 1000:.0f} kB in {q['requests']} requests, "
+            f"first result after {q['seconds']:.2f} s ({q['first']})")
+    return result
+
+
+def search_rows() -> list:
+    """The search's rows of the table: index on disk, first query's bytes and time (the worse of the languages)."""
+    def shown(r, key, fmt):
+        return fmt(r["search"][key]) if key in r.get("search", {}) else "n/a"
+    return [
+        ("search index on disk (both languages), kB", lambda r: _kb(r["search_index_bytes"])),
+        ("search index per case, kB", lambda r: f"{r['search_index_bytes'] / r['cases'] / 1000:.1f}"),
+        ("search: fetched for the first query, kB", lambda r: shown(r, "first_query_bytes_max", _kb)),
+        ("search: first results after typing, s", lambda r: shown(r, "first_result_s_max", lambda v: f"{v:.2f}")),
+    ]
 
 
 def bench_real(workdir: Path, log) -> dict:
@@ -527,8 +553,7 @@ def table(results: dict) -> str:
          lambda r: _kb(r["case_page_gzip_bytes_max"]) if r["charts_real"] else "n/a"),
         ("case pages over 150 kB",
          lambda r: f"{r['cases_over_target']}/{r['case_pages']}" if r["charts_real"] else "n/a"),
-        ("search index, kB", lambda r: _kb(r["search_index_bytes"])),
-        ("search index per case, kB", lambda r: f"{r['search_index_bytes'] / r['cases'] / 1000:.1f}"),
+        *search_rows(),
         ("site, MB", lambda r: f"{r['site_bytes'] / 1e6:,.0f}"),
         ("home page, kB", lambda r: _kb(r["index_page_bytes"].get("index.html", 0))),
         ("cases index, kB", lambda r: _kb(r["index_page_bytes"].get("cases/index.html", 0))),
@@ -553,6 +578,21 @@ def table(results: dict) -> str:
     if any(not r["plan"]["bare"] for r in sizes):
         lines.append("* the MkDocs step of the warm build (the same mkdocs build --strict of the same Markdown)")
     return "\n".join(lines)
+
+
+def search_targets(by_n: dict) -> list[dict]:
+    """At 1,000 cases the first search fetches at most 300 kB and shows results within 1 s."""
+    r = by_n.get(1000, {}).get("search", {})
+    if "first_query_bytes_max" not in r:
+        return []
+    return [
+        {"target": "search at 1,000 cases: first query fetches ≤ 300 kB", "value": r["first_query_bytes_max"],
+         "limit": SEARCH_BYTES, "met": r["first_query_bytes_max"] <= SEARCH_BYTES,
+         "shown": f"{_kb(r['first_query_bytes_max'])} kB (index on disk {_kb(r['index_bytes'])} kB)"},
+        {"target": "search at 1,000 cases: first results ≤ 1 s after typing", "value": r["first_result_s_max"],
+         "limit": SEARCH_SECONDS, "met": r["first_result_s_max"] <= SEARCH_SECONDS,
+         "shown": f"{r['first_result_s_max']:.2f} s"},
+    ]
 
 
 def targets(results: dict) -> list[dict]:
@@ -589,6 +629,7 @@ def targets(results: dict) -> list[dict]:
             add(f"live preview, save to reload ≤ {limit:.0f} s ({name})", preview["save_to_reload_s"], limit,
                 f"{preview['save_to_reload_s']:.1f} s (median of " + ", ".join(f"{t:.1f}" for t in preview["runs_s"])
                 + " s)")
+    out += search_targets(by_n)
     real = [r for r in results["sizes"] if r["charts_real"]]
     if real:
         r = max(real, key=lambda r: r["cases"])

@@ -16,20 +16,21 @@ For each language (<lang>/search/, the default language at search/):
 A weight is BM25F's: the term's count in the title, in the headings and in the text each saturated
 (k1 1.2; the text's relative to the page's length, b 0.75) and weighted TITLE, HEADING, BODY, summed, times
 the page's ``search.boost`` (front matter), times 100, rounded. The browser multiplies it by the term's
-rarity (idf) and sums over the query's terms.
+rarity (idf) and sums over the query's terms. The weight is stored doubled, plus one if the term is in
+the page's title: the pages whose title holds the whole query come first.
 """
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
-from .search_text import characters, normalize, terms, traditional_to_simplified
+from .search_text import characters, count_terms, normalize, traditional_to_simplified
 
 TITLE, HEADING, BODY = 6.0, 2.0, 1.0
 K1, B = 1.2, 0.75
@@ -57,59 +58,62 @@ class Index:
     postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
-class _ArticleText(HTMLParser):
-    """The text of a page's rendered Markdown, headings apart. Left out: scripts, styles, SVG drawings, the
-    headings' permalink marks, and a section whose heading has ``data-search-exclude`` (Material's mark:
-    the figure tables and charts of a case page) up to the next heading of its level or above."""
+_TOKENS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->|<[^>]*>|([^<]+)", re.S)
+_SKIP = {"script", "style", "svg", "template"}
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BREAKS = {"p", "li", "td", "th", "br", "div", "tr", "figcaption", "dd", "dt", *_HEADINGS}
+_VOID = {"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col"}
 
-    SKIP = {"script", "style", "svg", "template"}
-    HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-    BREAKS = {"p", "li", "td", "th", "br", "div", "tr", "figcaption", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6"}
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.body: list[str] = []
-        self.headings: list[str] = []
-        self.h1: list[str] = []
-        self._skip: list[str] = []          # open elements whose text is left out
-        self._heading: str | None = None
-        self._excluded: int | None = None   # level of the excluded section's heading
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag in self.HEADINGS:
-            level = self.HEADINGS[tag]
-            if self._excluded is not None and level <= self._excluded:
-                self._excluded = None
-            if "data-search-exclude" in attributes and self._excluded is None:
-                self._excluded = level
-            self._heading = tag
-        if self._skip or tag in self.SKIP or (tag == "a" and "headerlink" in (attributes.get("class") or "")):
-            if tag not in {"br", "img", "input", "hr", "meta", "link", "wbr"}:
-                self._skip.append(tag)
-            return
-        if tag in self.BREAKS:
-            self.body.append("\n")
-
-    def handle_endtag(self, tag):
-        if self._skip:
-            if self._skip[-1] == tag:
-                self._skip.pop()
-            return
-        if tag in self.HEADINGS:
-            self._heading = None
-            self.headings.append("\n")
-
-    def handle_data(self, data):
-        if self._skip:
-            return
-        if self._heading == "h1":
-            self.h1.append(data)
-        if self._excluded is not None:
-            return
-        self.body.append(data)
-        if self._heading:
-            self.headings.append(data)
+def article_text(html: str) -> tuple[str, str, str]:
+    """The text of a page's rendered Markdown: (h1, headings, body). Left out: scripts, styles, SVG
+    drawings, the headings' permalink marks, and a section whose heading has ``data-search-exclude``
+    (Material's mark: the figure tables and charts of a case page) up to the next heading of its level or
+    above. (A scan with one regular expression: html.parser took most of the index's time.)"""
+    body: list[str] = []
+    headings: list[str] = []
+    h1: list[str] = []
+    skip: list[str] = []               # open elements whose text is left out
+    heading: str | None = None
+    excluded: int | None = None        # level of the excluded section's heading
+    for match in _TOKENS.finditer(html):
+        closing, tag, attributes, text = match.groups()
+        if text is not None:
+            if skip:
+                continue
+            text = html_module.unescape(text)
+            if heading == "h1":
+                h1.append(text)
+            if excluded is None:
+                body.append(text)
+                if heading:
+                    headings.append(text)
+            continue
+        if tag is None:
+            continue
+        tag = tag.lower()
+        if closing:
+            if skip:
+                if skip[-1] == tag:
+                    skip.pop()
+            elif tag in _HEADINGS:
+                heading = None
+                headings.append("\n")
+            continue
+        if tag in _HEADINGS:
+            level = _HEADINGS[tag]
+            if excluded is not None and level <= excluded:
+                excluded = None
+            if "data-search-exclude" in attributes and excluded is None:
+                excluded = level
+            heading = tag
+        if skip or tag in _SKIP or (tag == "a" and "headerlink" in attributes):
+            if tag not in _VOID and not attributes.endswith("/"):
+                skip.append(tag)
+            continue
+        if tag in _BREAKS:
+            body.append("\n")
+    return "".join(h1), "".join(headings), "".join(body)
 
 
 SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
@@ -122,14 +126,13 @@ def strip_search_attributes(html: str) -> str:
 
 def page_from_html(location: str, title: str, html: str, description: str | None, boost: float) -> Page:
     """A page's index entry from its rendered content (MkDocs' ``on_page_content``)."""
-    parser = _ArticleText()
-    parser.feed(html)
-    parser.close()
-    body = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.body))
+    h1, headings, body = article_text(html)
+    body = re.sub(r"[ \t\r\f\v]+", " ", body)
     body = re.sub(r"\s*\n\s*", "\n", body).strip()
-    headings = " ".join("".join(parser.headings).split())
-    title = " ".join("".join(parser.h1).split()) or title
-    summary = description or body.replace(title, "", 1)
+    headings = " ".join(headings.split())
+    title = " ".join(h1.split()) or title
+    # the front matter's description is written HTML-escaped (the page templates escape what editors type)
+    summary = html_module.unescape(description) if description else body.replace(title, "", 1)
     summary = " ".join(summary.split())
     if len(summary) > SUMMARY_CHARS:
         summary = summary[:SUMMARY_CHARS].rstrip() + "…"
@@ -157,7 +160,7 @@ class Phrases:
 
 
 def _field_counts(text: str, phrases: Phrases, title: bool = False) -> Counter:
-    counts = Counter(terms(text))
+    counts = count_terms(text)
     for phrase, n in phrases.count(text).items():
         counts[PHRASE + phrase] += n
     if title:
@@ -165,31 +168,33 @@ def _field_counts(text: str, phrases: Phrases, title: bool = False) -> Counter:
     return counts
 
 
-def page_weights(page: Page, phrases: Phrases, average_length: float) -> dict[str, int]:
+def page_weights(page: Page, phrases: Phrases, average_length: float, body: Counter | None = None) -> dict[str, int]:
     """A page's terms and their weights (see the module's docstring): each field's count saturates on its
     own (BM25F), so that a word in the title outweighs any number of mentions in the text, and the text's
-    count is taken relative to the page's length."""
+    count is taken relative to the page's length. ``body``: the text's counts, if already made."""
     title = _field_counts(normalize(page.title), phrases, title=True)
     headings = _field_counts(normalize(page.headings), phrases)
-    body_text = normalize(page.body)
-    body = _field_counts(body_text, phrases)
-    length_norm = K1 * (1 - B + B * max(1, len(terms(body_text))) / average_length)
-    weights = {}
-    for term in sorted(set(title) | set(headings) | set(body)):
-        tf = (TITLE * title[term] / (title[term] + K1) + HEADING * headings[term] / (headings[term] + K1)
-              + BODY * body[term] / (body[term] + length_norm))
-        weights[term] = max(1, round(100 * page.boost * tf))
-    return weights
+    body = _field_counts(normalize(page.body), phrases) if body is None else body
+    length = sum(n for term, n in body.items() if not term.startswith(PHRASE))
+    length_norm = K1 * (1 - B + B * max(1, length) / average_length)
+    tf = {term: BODY * n / (n + length_norm) for term, n in body.items()}
+    for counts, weight in ((title, TITLE), (headings, HEADING)):
+        for term, n in counts.items():
+            tf[term] = tf.get(term, 0.0) + weight * n / (n + K1)
+    scale = 100 * page.boost
+    # the lowest bit says whether the term is in the title: a query all in a page's title ranks it first
+    return {term: 2 * max(1, round(scale * value)) + (term in title) for term, value in tf.items()}
 
 
 def build_index(pages: list[Page], phrases: Phrases) -> Index:
     """The inverted index of ``pages`` (in the order given, which is the pages' numbering)."""
-    lengths = [len(terms(normalize(p.body))) for p in pages]
+    bodies = [_field_counts(normalize(p.body), phrases) for p in pages]
+    lengths = [sum(n for term, n in body.items() if not term.startswith(PHRASE)) for body in bodies]
     average = max(1.0, sum(lengths) / max(1, len(lengths)))
     index = Index(pages)
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for number, page in enumerate(pages):
-        for term, weight in sorted(page_weights(page, phrases, average).items()):
+    for number, (page, body) in enumerate(zip(pages, bodies)):
+        for term, weight in page_weights(page, phrases, average, body).items():
             postings[term].append((number, weight))
     index.postings = dict(sorted(postings.items()))
     return index

@@ -13,6 +13,7 @@ at the end of that build, under the language's own folder.
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 from mkdocs.plugins import BasePlugin
 
@@ -56,6 +57,25 @@ class CasegenSearchPlugin(BasePlugin):
         site = Path(config.site_dir)
         write_files(site / prefix / "search", files)
         write_material_stub(site)
+        words = search_data.labels()
+        (site / prefix / "opensearch.xml").write_text(opensearch(
+            words["search_short_name"].get(lang, config.site_name), config.site_name, config.site_url or "", prefix),
+            encoding="utf-8")
+
+
+def opensearch(short_name: str, description: str, site_url: str, prefix: str) -> str:
+    """The OpenSearch description of one language's search: a browser offers the site's search from its
+    address bar. Its address is absolute where the site's address is known (SITE_URL), else relative to
+    the description (browsers that require an absolute one then skip it)."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    template = f"{base}{prefix}search/?q={{searchTerms}}" if site_url else "search/?q={searchTerms}"
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">\n'
+            f"  <ShortName>{escape(short_name[:16])}</ShortName>\n"
+            f"  <Description>{escape(description)}</Description>\n"
+            "  <InputEncoding>UTF-8</InputEncoding>\n"
+            f'  <Url type="text/html" method="get" template={quoteattr(template)}/>\n'
+            "</OpenSearchDescription>\n")
 
 
 def _silence(plugins, material) -> None:

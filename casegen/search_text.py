@@ -12,9 +12,11 @@ A Traditional character is read as its Simplified form (table from OpenCC, pinne
 from __future__ import annotations
 
 import re
+from collections import Counter
 import unicodedata
 from functools import cache
 from importlib.resources import files
+from operator import add
 
 # CJK ideographs (with extension A and the compatibility block) and 〇; the order of the ranges is the
 # browser's too.
@@ -47,11 +49,14 @@ def traditional_to_simplified() -> dict[str, str]:
     return dict(sorted(table.items()))
 
 
-def normalize(text: str, table: dict[str, str] | None = None) -> str:
+@cache
+def _translation() -> dict[int, str]:
+    return {ord(t): s for t, s in traditional_to_simplified().items()}
+
+
+def normalize(text: str) -> str:
     """Full-width forms to ASCII, lower case, Traditional characters to Simplified."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    table = traditional_to_simplified() if table is None else table
-    return "".join(table.get(c, c) for c in text)
+    return unicodedata.normalize("NFKC", text).lower().translate(_translation())
 
 
 def stem(word: str) -> str:
@@ -69,10 +74,10 @@ def stem(word: str) -> str:
 def run_terms(run: str) -> list[str]:
     """The index terms of one run of normalized text: a Chinese run's pairs (a lone character
     itself), or a word's stem."""
-    if HAN_RUN.fullmatch(run):
+    if run[0] > "\u024f":  # a run is all Chinese or all letters and digits (RUNS)
         if len(run) == 1:
             return [run]
-        return [run[i:i + 2] for i in range(len(run) - 1)]
+        return list(map(add, run[:-1], run[1:]))
     return [stem(run)]
 
 
@@ -84,6 +89,20 @@ def runs(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """Every index term of ``text`` (already normalized), in order, repeats kept (they count)."""
     return [t for run in runs(text) for t in run_terms(run)]
+
+
+def count_terms(text: str) -> Counter:
+    """``Counter(terms(text))``, made run by run (the index's hot loop)."""
+    counts: Counter = Counter()
+    for run in RUNS.findall(text):
+        if run[0] > "\u024f":
+            if len(run) == 1:
+                counts[run] += 1
+            else:
+                counts.update(map(add, run[:-1], run[1:]))
+        else:
+            counts[stem(run)] += 1
+    return counts
 
 
 def characters(text: str) -> list[str]:

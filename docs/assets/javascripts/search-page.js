@@ -80,9 +80,10 @@
       if (!values.length)
         continue
       const set = chosen.get(facet) || new Set()
-      const fieldset = element("fieldset", { "data-facet": facet }, element("legend", {}, name))
+      const values$ = element("div", { class: "cg-facet-values" })
+      const fieldset = element("fieldset", { "data-facet": facet }, element("legend", {}, name), values$)
       for (const [label, count] of values) {
-        const id = `cg-facet-${facet}-${fieldset.children.length}`
+        const id = `cg-facet-${facet}-${values$.children.length}`
         const check = element("input", { type: "checkbox", id, value: label })
         check.checked = set.has(label)
         check.addEventListener("change", () => {
@@ -92,7 +93,7 @@
           limit = STEP
           ask()
         })
-        fieldset.append(element("div", {}, check, " ", element("label", { for: id }, `${label} (${count})`)))
+        values$.append(element("label", { for: id }, check, ` ${label} (${count})`))
       }
       nav.append(fieldset)
     }
@@ -101,6 +102,7 @@
 
   function render(result) {
     last = result
+    const focused = box.contains(document.activeElement) ? document.activeElement.id : ""
     box.replaceChildren()
     const total = result.total || 0
     box.append(element("p", { class: "cg-search-count", role: "status" },
@@ -121,6 +123,8 @@
       more.addEventListener("click", () => { limit += STEP; ask() })
       box.append(more)
     }
+    if (focused && document.getElementById(focused))  // a facet ticked with the keyboard keeps the focus
+      document.getElementById(focused).focus()
   }
 
   fetch(new URL(`${folder}search/facets.json`, root))
