@@ -30,12 +30,12 @@ FILE_NAME = r"^[^/\\]+$"  # a name without folders
 
 # Length limits, in characters, by what a string is. Each is several times the longest of its kind in the
 # real library (in brackets), and low enough that nothing downstream can be driven into minutes of work or
-# gigabytes: jieba keeps every prefix of a search word (and of every region and mechanism name), charts lay
-# out titles, a slug becomes a file name. The values differ from each other, so that a message can say
-# which kind of text a limit is for (LENGTH_KINDS).
+# gigabytes: every search phrase (and region and mechanism name) is looked for on every page and sent to
+# the browser, charts lay out titles, a slug becomes a file name. The values differ from each other, so
+# that a message can say which kind of text a limit is for (LENGTH_KINDS).
 MAX_ID = 60          # slugs and ids (39); `casegen new` allows 60 too; a file name may have at most 255 bytes
 MAX_UNIT = 16        # a unit as printed: 万元/年 (4)
-MAX_TERM = 24        # a search word for jieba (5)
+MAX_TERM = 24        # a search phrase (5)
 MAX_NAME = 160       # names of regions, metrics, mechanisms …, authors, publishers, short labels (77)
 MAX_LOCATOR = 250    # where in the source (87)
 MAX_FILE = 255       # a file name (24)
@@ -507,6 +507,7 @@ class Figure(Record):
 
 
 class SearchTerms(Record):
-    """data/search.yaml: words that the Chinese search must keep whole."""
+    """data/search.yaml: phrases the search ranks whole: a page holding one of them whole ranks above a page
+    holding only its characters."""
 
     terms: list[Term] = Field([], max_length=5_000)

@@ -188,7 +188,9 @@ def page_weights(page: Page, phrases: Phrases, average_length: float, body: Coun
 
 def build_index(pages: list[Page], phrases: Phrases) -> Index:
     """The inverted index of ``pages`` (in the order given, which is the pages' numbering)."""
-    bodies = [_field_counts(normalize(p.body), phrases) for p in pages]
+    counted: dict[str, Counter] = {}  # pages with the same text (a library's scaled samples) counted once
+    bodies = [counted.get(p.body) or counted.setdefault(p.body, _field_counts(normalize(p.body), phrases))
+              for p in pages]
     lengths = [sum(n for term, n in body.items() if not term.startswith(PHRASE)) for body in bodies]
     average = max(1.0, sum(lengths) / max(1, len(lengths)))
     index = Index(pages)
@@ -209,7 +211,10 @@ def _encode(posting: list[tuple[int, int]]) -> list[int]:
 
 
 def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """Compact JSON. Titles and summaries are text as typed: < > & are written as JSON escapes, so that the
+    files hold no markup even read as HTML (the worker escapes them again when it shows them)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def shard_count(index: Index) -> int:

@@ -136,9 +136,9 @@ def tab(chromium, site_url):
 def search_page(chromium, site_url):
     """``search_page(path)``: a page at ``path`` kept open for the module's search queries.
 
-    Each page load makes Material's worker rebuild the whole (1 MB, both languages) index, about
-    0.7 s; the queries of one language share a page so the suite stays fast. ``search`` empties
-    the box and waits for the worker between queries, so they do not see each other's results.
+    The queries of one language share a page, as a reader's do: the worker keeps the parts of the
+    index it has fetched. ``search`` empties the box and waits for the worker between queries, so
+    they do not see each other's results.
     """
     context = chromium.new_context(viewport=VIEWPORT, service_workers="block")
     context.route(is_foreign, lambda route: route.abort())

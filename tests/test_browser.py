@@ -1,7 +1,7 @@
-"""The built site in a real browser: pages render, stay offline, search finds the right page first.
+"""The built site in a real browser: pages render and stay offline (the search: test_search.py).
 
 Debian's Chromium driven by Playwright (see browser.py); one browser per session, a fresh page
-per test, except the search queries, which share one page per language (see ``search_page``).
+per test.
 Screenshots land in tests/screenshots/ (git-ignored) for a person to look at.
 
 Known problems of the site are marked ``xfail(strict=True)`` with the reason: they are reported,
@@ -130,7 +130,7 @@ def test_trainer_kit_items_are_numbered_lists(tab, path, heading):
     assert follows == "OL", f"{path}: {heading} is followed by <{follows.lower()}>, not a numbered list"
 
 
-# 2. Nothing leaves the machine, also once the search has loaded its worker and lunr's languages.
+# 2. Nothing leaves the machine, also once the search has loaded its worker and its index.
 
 @pytest.mark.parametrize("path, query", [("/", "昭通"), ("/en/cases/dongguan-zhaotong/", "Zhaotong")])
 def test_no_request_leaves_127_0_0_1(tab, path, query):
@@ -141,67 +141,7 @@ def test_no_request_leaves_127_0_0_1(tab, path, query):
     assert not tab.foreign_requests(), f"{path}: requests to other hosts: {tab.foreign_requests()}"
 
 
-# 3. Search: the page a reader means comes first.
-#
-# One search index serves both languages: mkdocs-static-i18n merges them into /search/ (there is no
-# /en/search/), so each query is typed on the home page of its language, as a reader would, and the
-# expected page is the one in that language.
-
-def known(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-# Material (9.8.1) cuts a Chinese query at the longest index word that starts it, but never looks
-# up the whole query (search worker: `for (j = i + 1; j < query.length; j++)`): 劳务协作 is searched
-# as 劳务*, 护路员 as 护路*. A jieba dictionary word cannot help; the full word is never tried.
-TRUNCATED = "Material searches a Chinese query by its longest indexed prefix without the last character"
-
-SEARCHES = [
-    # Chinese, typed on /
-    ("xuyong", "/", "叙永", "/cases/longyou-xuyong/"),
-    ("longyou", "/", "龙游", "/cases/longyou-xuyong/"),
-    ("lianxinka", "/", "连心卡", "/cases/longyou-xuyong/"),
-    ("zhaotong", "/", "昭通", "/cases/dongguan-zhaotong/"),
-    ("dongguan", "/", "东莞", "/cases/dongguan-zhaotong/"),
-    ("congjiang", "/", "从江", "/cases/xiaoshan-congjiang/"),
-    ("xiaoshan", "/", "萧山", "/cases/xiaoshan-congjiang/"),
-    ("hulu-yuan", "/", "护路员", "/cases/xiaoshan-congjiang/"),
-    ("yang-xian", "/", "洋县", "/cases/yang-county/"),
-    ("fengdu", "/", "丰都", "/cases/shandong-chongqing/"),
-    # The mechanism page 劳务输出“员工制” explains the term and links to the Shanxi pilot: either is right.
-    ("yuangongzhi", "/", "员工制", ("/practices/shanxi-employee-system/", "/mechanisms/employee-system/")),
-    ("hebei", "/", "河北", "/practices/hebei-intra-provincial/"),
-    ("hubei", "/", "湖北", "/practices/hubei-intra-provincial/"),
-    ("laiyuan", "/", "来源", "/sources/"),
-    ("fupin-chejian", "/", "扶贫车间", ("/mechanisms/poverty-workshops/", "/cases/xiaoshan-congjiang/")),
-    ("gongyixing-gangwei", "/", "公益性岗位", "/mechanisms/public-welfare-posts/"),
-    # The mechanism page, or Xiaoshan–Congjiang, the one case that works through labour cooperatives.
-    ("laowu-hezuoshe", "/", "劳务合作社", ("/mechanisms/labour-cooperatives/", "/cases/xiaoshan-congjiang/")),
-    ("shouru", "/", "收入", "/compare/income/"),
-    pytest.param("laowu-xiezuo", "/", "劳务协作", "/", marks=known(
-        TRUNCATED + ": 劳务协作 is searched as 劳务*; titles made of one 劳务… token (云南驻外劳务服务工作站) win")),
-    # English, typed on /en/
-    ("en-dongguan", "/en/", "Dongguan", "/en/cases/dongguan-zhaotong/"),
-    ("en-xuyong", "/en/", "Xuyong", "/en/cases/longyou-xuyong/"),
-    ("en-longyou", "/en/", "Longyou", "/en/cases/longyou-xuyong/"),
-    ("en-congjiang", "/en/", "Congjiang", "/en/cases/xiaoshan-congjiang/"),  # after the en dash in a title
-    ("en-zhaotong", "/en/", "Zhaotong", "/en/cases/dongguan-zhaotong/"),
-    ("en-employee-system", "/en/", "employee system",
-     ("/en/practices/shanxi-employee-system/", "/en/mechanisms/employee-system/")),
-    ("en-fengdu", "/en/", "Fengdu", "/en/cases/shandong-chongqing/"),
-    ("en-yang-county", "/en/", "Yang County", "/en/cases/yang-county/"),
-    ("en-hebei", "/en/", "Hebei", "/en/practices/hebei-intra-provincial/"),
-    ("en-workshops", "/en/", "workshops", "/en/mechanisms/poverty-workshops/"),
-    ("en-job-fair", "/en/", "job fair", "/en/mechanisms/job-fairs/"),
-]
-
-
-@pytest.mark.parametrize("label, start, query, expected", SEARCHES)
-def test_search_finds_the_page_first(search_page, label, start, query, expected):
-    results = search(search_page(start), query)
-    expected = (expected,) if isinstance(expected, str) else expected
-    assert results, f"{query!r}: no result"
-    assert results[0] in expected, f"{query!r}: first three results {results[:3]}, expected {expected[0]} first"
+# 3. Search: tests/test_search.py.
 
 
 # 4. The language selector leads to the same page in the other language.
