@@ -32,13 +32,18 @@ TRADITIONAL_TABLES = ("TSCharacters.txt", "TWVariantsRev.txt", "HKVariantsRev.tx
 def traditional_to_simplified() -> dict[str, str]:
     """Every Traditional character OpenCC knows, mapped to the Simplified character it converts to."""
     table: dict[str, str] = {}
+    simplified: set[str] = set()
     folder = files("opencc_purepy") / "dicts"
     for name in TRADITIONAL_TABLES:
         for line in (folder / name).read_text(encoding="utf-8").splitlines():
             source, _, targets = line.partition("\t")
             target = targets.split(" ")[0] if targets else ""
-            if len(source) == 1 and len(target) == 1 and source != target:
-                table.setdefault(source, target)
+            # a variant table never remaps a Simplified character (兑 is also Hong Kong's form of 兌)
+            if len(source) == 1 and len(target) == 1 and source != target and source not in table \
+                    and source not in simplified:
+                table[source] = target
+        if name == TRADITIONAL_TABLES[0]:
+            simplified = set(table.values())
     # A variant maps to a Traditional form that itself simplifies (裡 -> 裏 -> 里): follow it to the end.
     for source, target in table.items():
         seen = {source}
@@ -46,6 +51,7 @@ def traditional_to_simplified() -> dict[str, str]:
             seen.add(target)
             target = table[target]
         table[source] = target
+    table = {source: target for source, target in table.items() if source != target}
     return dict(sorted(table.items()))
 
 
