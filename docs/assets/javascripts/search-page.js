@@ -31,6 +31,7 @@
   let limit = STEP
   let facets = null
   let last = null
+  let wasOpen = null  // the reader's choice to show or hide the facets, kept across renders
 
   const worker = new Worker(new URL(config.search, location.href))
   worker.addEventListener("message", event => {
@@ -107,8 +108,15 @@
     const total = result.total || 0
     box.append(element("p", { class: "cg-search-count", role: "status" },
       total ? words.count.replace("#", total) : words.none))
-    if (facets && result.matches && result.matches.length)
-      box.append(facetList(result))
+    if (facets && result.matches && result.matches.length) {
+      // open on a wide screen or once a value is ticked; on a phone the results come first
+      const filter = element("details", { class: "cg-search-filter" }, element("summary", {}, words.filter),
+        facetList(result))
+      filter.open = wasOpen !== null ? wasOpen
+        : matchMedia("(min-width: 60em)").matches || [...chosen.values()].some(set => set.size)
+      filter.addEventListener("toggle", () => { wasOpen = filter.open })
+      box.append(filter)
+    }
     const list = element("ol", { class: "cg-search-results" })
     for (const [item] of result.items) {
       const link = element("a", { href: new URL(item.location, root).href })
