@@ -58,62 +58,44 @@ class Index:
     postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
-_TOKENS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->|<[^>]*>|([^<]+)", re.S)
-_SKIP = {"script", "style", "svg", "template"}
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_BREAKS = {"p", "li", "td", "th", "br", "div", "tr", "figcaption", "dd", "dt", *_HEADINGS}
-_VOID = {"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col"}
+_LEFT_OUT = re.compile(r"<(script|style|svg|template)\b.*?</\1\s*>|<a\b[^>]*\bheaderlink\b[^>]*>.*?</a\s*>|<!--.*?-->",
+                       re.S | re.I)
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.S | re.I)
+_BREAK = re.compile(r"<(?:p|li|td|th|br|div|tr|figcaption|dd|dt)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def article_text(html: str) -> tuple[str, str, str]:
     """The text of a page's rendered Markdown: (h1, headings, body). Left out: scripts, styles, SVG
     drawings, the headings' permalink marks, and a section whose heading has ``data-search-exclude``
     (Material's mark: the figure tables and charts of a case page) up to the next heading of its level or
-    above. (A scan with one regular expression: html.parser took most of the index's time.)"""
-    body: list[str] = []
-    headings: list[str] = []
+    above. Regular expressions only: at 1,000 cases a comparison page holds 200,000 characters of text,
+    the flagged-figures page a million, and a parser in Python took minutes."""
+    html = _LEFT_OUT.sub("", html)
     h1: list[str] = []
-    skip: list[str] = []               # open elements whose text is left out
-    heading: str | None = None
-    excluded: int | None = None        # level of the excluded section's heading
-    for match in _TOKENS.finditer(html):
-        closing, tag, attributes, text = match.groups()
-        if text is not None:
-            if skip:
-                continue
-            text = html_module.unescape(text)
-            if heading == "h1":
-                h1.append(text)
-            if excluded is None:
-                body.append(text)
-                if heading:
-                    headings.append(text)
-            continue
-        if tag is None:
-            continue
-        tag = tag.lower()
-        if closing:
-            if skip:
-                if skip[-1] == tag:
-                    skip.pop()
-            elif tag in _HEADINGS:
-                heading = None
-                headings.append("\n")
-            continue
-        if tag in _HEADINGS:
-            level = _HEADINGS[tag]
-            if excluded is not None and level <= excluded:
-                excluded = None
-            if "data-search-exclude" in attributes and excluded is None:
-                excluded = level
-            heading = tag
-        if skip or tag in _SKIP or (tag == "a" and "headerlink" in attributes):
-            if tag not in _VOID and not attributes.endswith("/"):
-                skip.append(tag)
-            continue
-        if tag in _BREAKS:
-            body.append("\n")
-    return "".join(h1), "".join(headings), "".join(body)
+    headings: list[str] = []
+    body: list[str] = []
+    position, excluded = 0, None  # excluded: the level of the heading of the section left out
+    for match in _HEADING.finditer(html):
+        if excluded is None:
+            body.append(html[position:match.start()])
+        level, attributes = int(match.group(1)), match.group(2)
+        if excluded is not None and level <= excluded:
+            excluded = None
+        if excluded is None and "data-search-exclude" in attributes:
+            excluded = level
+        text = _TAG.sub("", match.group(3))
+        if level == 1:
+            h1.append(text)
+        if excluded is None:
+            headings.append(text)
+            body.append(f"\n{text}\n")
+        position = match.end()
+    if excluded is None:
+        body.append(html[position:])
+    text = _TAG.sub("", _BREAK.sub("\n", "".join(body)))
+    return (html_module.unescape(" ".join(h1)), html_module.unescape("\n".join(headings)),
+            html_module.unescape(text))
 
 
 SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
@@ -145,27 +127,31 @@ class Phrases:
 
     def __init__(self, phrases: list[str]):
         self.phrases = sorted({p for p in phrases if len(p) >= 2}, key=lambda p: (-len(p), p))
-        self._pattern = re.compile("|".join(map(re.escape, self.phrases))) if self.phrases else None
-        self._inside = {p: [q for q in self.phrases if q != p and q in p] for p in self.phrases}
 
-    def count(self, text: str) -> Counter:
+    def count(self, text: str, pairs: Counter) -> Counter:
+        """The phrases in ``text``; ``pairs``, the text's terms, rule out at once a phrase whose first two
+        characters are not there (str.count for the others: a regular expression of every phrase tried at
+        every character took most of the index's time)."""
         found: Counter = Counter()
-        if self._pattern is None:
-            return found
-        for match in self._pattern.finditer(text):
-            found[match.group()] += 1
-            for inner in self._inside[match.group()]:
-                found[inner] += match.group().count(inner)
+        for phrase in self.phrases:
+            if pairs[phrase[:2]] and (n := text.count(phrase)):
+                found[phrase] = n
         return found
 
 
 def _field_counts(text: str, phrases: Phrases, title: bool = False) -> Counter:
     counts = count_terms(text)
-    for phrase, n in phrases.count(text).items():
+    counts.length = counts.total()  # the text's length in terms, for BM25 (phrases are extra)
+    for phrase, n in phrases.count(text, counts).items():
         counts[PHRASE + phrase] += n
     if title:
         counts.update(characters(text))
     return counts
+
+
+def _length(counts: Counter) -> int:
+    """The number of terms counted, phrases left out (see _field_counts)."""
+    return counts.length
 
 
 def page_weights(page: Page, phrases: Phrases, average_length: float, body: Counter | None = None) -> dict[str, int]:
@@ -175,7 +161,7 @@ def page_weights(page: Page, phrases: Phrases, average_length: float, body: Coun
     title = _field_counts(normalize(page.title), phrases, title=True)
     headings = _field_counts(normalize(page.headings), phrases)
     body = _field_counts(normalize(page.body), phrases) if body is None else body
-    length = sum(n for term, n in body.items() if not term.startswith(PHRASE))
+    length = _length(body)
     length_norm = K1 * (1 - B + B * max(1, length) / average_length)
     tf = {term: BODY * n / (n + length_norm) for term, n in body.items()}
     for counts, weight in ((title, TITLE), (headings, HEADING)):
@@ -191,7 +177,7 @@ def build_index(pages: list[Page], phrases: Phrases) -> Index:
     counted: dict[str, Counter] = {}  # pages with the same text (a library's scaled samples) counted once
     bodies = [counted.get(p.body) or counted.setdefault(p.body, _field_counts(normalize(p.body), phrases))
               for p in pages]
-    lengths = [sum(n for term, n in body.items() if not term.startswith(PHRASE)) for body in bodies]
+    lengths = [_length(body) for body in bodies]
     average = max(1.0, sum(lengths) / max(1, len(lengths)))
     index = Index(pages)
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
