@@ -15,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
-from . import search_data
+from . import preview, search_data
 from .search_index import (Page, Phrases, build_index, files_of, page_from_html, strip_search_attributes, write_files,
                            write_material_stub)
 
@@ -35,6 +35,13 @@ class CasegenSearchPlugin(BasePlugin):
 
     def on_pre_build(self, config, **kwargs) -> None:
         self.pages = []
+        self.locations: set[str] = set()
+
+    @event_priority(-200)  # after mkdocs-static-i18n has given the language's pages their addresses
+    def on_files(self, files, config, **kwargs):
+        # a page's address as Page.url gives it: the home page's File.url is "./", its Page.url ""
+        self.locations = {"" if f.url in (".", "./") else f.url for f in files.documentation_pages()}
+        return files
 
     def on_page_content(self, html, page, config, **kwargs):
         meta = page.meta or {}
@@ -47,10 +54,10 @@ class CasegenSearchPlugin(BasePlugin):
 
     def on_post_build(self, config, **kwargs) -> None:
         lang = config.theme["language"]
-        prefix = "" if not any(p.location.startswith(f"{lang}/") for p in self.pages) else f"{lang}/"
+        prefix = "" if lang == _default_language(config, lang) else f"{lang}/"
         data = search_data.read(Path(config.docs_dir))
         phrases = Phrases(data["phrases"])
-        pages = sorted(self.pages, key=lambda p: p.location)
+        pages = sorted(_whole(config.site_dir, lang, self.pages, self.locations), key=lambda p: p.location)
         index = build_index(pages, phrases)
         all_results = search_data.labels()["search_all"].get(lang, "#")
         files = files_of(index, phrases, prefix, config.site_name, data["facets"].get(lang, {}), all_results)
@@ -76,6 +83,28 @@ def opensearch(short_name: str, description: str, site_url: str, prefix: str) ->
             "  <InputEncoding>UTF-8</InputEncoding>\n"
             f'  <Url type="text/html" method="get" template={quoteattr(template)}/>\n'
             "</OpenSearchDescription>\n")
+
+
+def _default_language(config, lang: str) -> str:
+    """The language at the site's root (mkdocs-static-i18n's default), or the only one."""
+    i18n = config.plugins.get("i18n")
+    languages = getattr(getattr(i18n, "config", None), "languages", None) or []
+    return next((language.locale for language in languages if language.default), lang)
+
+
+# The live preview's dirty rebuilds render only the pages that changed: the other pages' entries are kept
+# from the previous rebuild of this process (by site folder and language), as long as the page exists.
+_KEPT: dict[tuple[str, str], dict[str, Page]] = {}
+
+
+def _whole(site_dir: str, lang: str, rendered: list[Page], locations: set[str]) -> list[Page]:
+    if not preview.DIRTY:
+        return rendered
+    kept = _KEPT.setdefault((site_dir, lang), {})
+    kept.update((p.location, p) for p in rendered)
+    for location in [loc for loc in kept if loc not in locations]:
+        del kept[location]
+    return list(kept.values())
 
 
 def _silence(plugins, material) -> None:
