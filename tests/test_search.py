@@ -280,3 +280,28 @@ def test_at_1000_cases_the_first_query_fetches_at_most_300_kb(chromium, site_100
         result = first_query(chromium, base, path, query)
     assert re.fullmatch(first, result["first"]), result
     assert result["bytes"] <= 300_000, result
+
+
+# 6. The live preview (`casegen serve`): a dirty rebuild renders only the pages that changed, and the index
+# keeps every other page.
+
+from test_serve import server  # noqa: E402,F401 - the fixture: casegen serve on a copy of the project
+
+
+def test_the_live_preview_searches_every_page_and_the_edited_one_anew(server, chromium):
+    project, url = server
+    base = url.split("/cases/", 1)[0]
+    project.replace("data/cases/longyou-xuyong/case.yaml", "连心卡”", "连心卡”（预览词）")
+    context = chromium.new_context(viewport=VIEWPORT, service_workers="block")
+    context.route(is_foreign, lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.get_by_text("预览词").first.wait_for(timeout=120_000)  # the rebuild is done
+        page.goto(base + "/")
+        assert search(page, "预览词") == ["/cases/longyou-xuyong/"]
+        assert search(page, "昭通")[0] == "/cases/dongguan-zhaotong/"  # a page the rebuild did not render
+        page.goto(base + "/en/")
+        assert search(page, "Zhaotong")[0] == "/en/cases/dongguan-zhaotong/"
+    finally:
+        context.close()
