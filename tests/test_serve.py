@@ -93,10 +93,14 @@ def status(url: str) -> int | None:
 
 
 def search_pages(base: str) -> set[str]:
-    index = json.loads(fetch(f"{base}/search/search_index.json") or '{"docs": []}')
-    entries = [(doc["location"], doc["title"], doc["text"]) for doc in index["docs"]]
-    assert len(entries) == len(set(entries)), "an entry twice in the search index"
-    return {doc["location"].split("#")[0] for doc in index["docs"]}
+    """The pages in the search index of each language (casegen.search_index: a manifest, pages in chunks)."""
+    locations = []
+    for folder in ("search", "en/search"):
+        manifest = json.loads(fetch(f"{base}/{folder}/manifest.json") or '{"pages": 0, "chunk": 1}')
+        for chunk in range(-(-manifest["pages"] // manifest["chunk"])):
+            locations += [page[0] for page in json.loads(fetch(f"{base}/{folder}/d/{chunk}.json") or "[]")]
+    assert len(locations) == len(set(locations)), "a page twice in the search index"
+    return set(locations)
 
 
 def test_a_new_case_appears_and_a_deleted_case_goes(server):
