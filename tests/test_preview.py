@@ -1,47 +1,29 @@
-"""The live preview's rebuild of only what changed: what it carries over between rebuilds (casegen.preview).
-The preview itself, in a browser, is tested in test_serve.py."""
+"""The live preview's rebuild of only what changed: what it removes between rebuilds (casegen.preview).
+The preview itself, in a browser, is tested in test_serve.py; its search index in test_search.py."""
 
 from __future__ import annotations
-
-import json
 
 from casegen import preview
 
 
-def entry(location: str, text: str = "") -> dict:
-    return {"location": location, "title": location, "text": text}
-
-
-def test_the_search_index_keeps_the_pages_a_rebuild_did_not_render():
-    previous = [entry("", "home"), entry("cases/a/", "old a"), entry("cases/a/#figures", "old figures"),
-                entry("cases/b/", "b"), entry("en/cases/a/", "old en a")]
-    rendered = [entry("cases/a/", "new a"), entry("cases/c/", "c")]
-    pages = {"", "cases/a/", "cases/b/", "cases/c/", "en/cases/a/"}
-    merged = preview.merge_search_entries(previous, rendered, pages)
-    assert [(e["location"], e["text"]) for e in merged] == [
-        ("", "home"), ("cases/a/", "new a"), ("cases/b/", "b"), ("en/cases/a/", "old en a"), ("cases/c/", "c")]
-
-
-def test_a_deleted_page_leaves_neither_its_files_nor_its_search_entries(tmp_path):
+def test_a_deleted_page_leaves_no_files_behind(tmp_path):
     site = tmp_path / "site"
-    for rel in ("index.html", "cases/a/index.html", "cases/b/index.html", "cases/b/charts/x.svg"):
+    made = {"index.html", "cases/a/index.html", "cases/b/index.html", "cases/b/charts/x.svg"}
+    for rel in made:
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text("x", encoding="utf-8")
-    (site / "search").mkdir()
-    docs = [entry(""), entry("cases/a/"), entry("cases/b/"), entry("cases/b/#figures")]
-    (site / "search/search_index.json").write_text(json.dumps({"config": {}, "docs": docs}), encoding="utf-8")
+    (site / "404.html").write_text("not made from the docs", encoding="utf-8")
     key = str(site)
-    preview.after_rebuild(key, {"index.html", "cases/a/index.html", "cases/b/index.html", "cases/b/charts/x.svg"},
-                          dirty=True)
-    # the next rebuild renders the home page only; case b is gone
-    (site / "search/search_index.json").write_text(json.dumps({"config": {}, "docs": [entry("", "new")]}),
-                                                    encoding="utf-8")
-    preview.after_rebuild(key, {"index.html", "cases/a/index.html"}, dirty=True)
-    assert not (site / "cases/b").exists() and (site / "cases/a/index.html").exists()
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    assert [(e["location"], e["text"]) for e in index["docs"]] == [("", "new"), ("cases/a/", "")]
+    preview.after_rebuild(key, made, dirty=True)
+    preview.after_rebuild(key, {"index.html", "cases/a/index.html"}, dirty=True)  # case b is gone
+    assert not (site / "cases/b").exists()
+    assert (site / "cases/a/index.html").exists() and (site / "404.html").exists()
 
 
-def test_an_entry_gathered_twice_is_kept_once():
-    twice = [entry("cases/a/", "a"), entry("cases/a/", "a"), entry("en/cases/a/", "a")]
-    assert preview.merge_search_entries([], twice, {"cases/a/", "en/cases/a/"}) == [twice[0], twice[2]]
+def test_a_whole_build_removes_nothing(tmp_path):
+    site = tmp_path / "site"
+    (site / "cases/b").mkdir(parents=True)
+    (site / "cases/b/index.html").write_text("x", encoding="utf-8")
+    preview.after_rebuild(str(site), {"cases/b/index.html"}, dirty=False)
+    preview.after_rebuild(str(site), set(), dirty=False)
+    assert (site / "cases/b/index.html").exists()
