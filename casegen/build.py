@@ -409,11 +409,10 @@ def _build(root: Path, site: bool, timings: dict | None) -> None:
             with _phase(timings, "mkdocs"):
                 run_mkdocs(root, staging)
             if executable:
-                pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
-                         for slug in lib.cases for prefix in ("", "en/")]
                 with _phase(timings, "handouts"):
-                    printed = handout.print_cached(root / "build" / "cache" / "pdf", staging, pages, executable,
-                                                   site_url(root), pass_fds=lock_fd(root))
+                    printed = handout.print_cached(root / "build" / "cache" / "pdf", staging,
+                                                   handout.handouts(lib, site_url(root), changed), executable,
+                                                   pass_fds=lock_fd(root))
                 if timings is not None:
                     timings["handouts_printed"] = printed
             elif os.environ.get("CASEGEN_NO_PDF"):
