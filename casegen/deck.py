@@ -45,7 +45,7 @@ class CaseSlides:
     pairing: str
     facts: list[tuple[str, str]]                # (label, value): level, period, sources, mechanisms
     summary: str
-    key_figures: list[tuple[str, str, str, str]]  # (measure, value, period and place, source and locator)
+    key_figures: list[tuple[str, str, str, str, str]]  # (measure, value, period and place, source, locator)
     charts: list[tuple[str, bytes]] = field(default_factory=list)  # (title, 16:9 PNG)
     points: list[tuple[str, str, str]] = field(default_factory=list)  # (heading, first sentence, section)
     questions: list[str] = field(default_factory=list)
@@ -89,7 +89,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
         source = lib.sources.get(f.source)
         key_figures.append((h["metric"](f.metric), h["amount"](f) + (" ⚠" if lib.flag_of(f) else ""),
                             f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
-                            f"{tr(source.short) if source else f.source}{t('colon')}{f.locator}"))
+                            tr(source.short) if source else f.source, f.locator))
     pictures = [(c.title, widescreen.cached_widescreen(charting.png(c.svg), getattr(charting, "CACHE", None))[0])
                 for c in charts]
     points = []
@@ -149,6 +149,21 @@ def _fit(texts: list[str], lang: str, big: float, small: float, budget: int) -> 
     return max(small, round(big * (budget / length) ** 0.5, 1))
 
 
+def _lines(text: str, width: int, size: float) -> int:
+    """About how many lines ``text`` takes at ``size`` points in a box ``width`` EMU wide (a Chinese character is
+    an em wide, anything else about half of one), breaking at spaces in Latin text."""
+    em = Pt(size)
+    count, used = 1, 0.0
+    for word in re.findall(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+", text):
+        w = sum(em if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else em * 0.55 for ch in word)
+        if used and used + w > width:
+            count, used = count + 1, 0.0
+        used += w
+        while used > width:
+            count, used = count + 1, used - width
+    return count
+
+
 class Deck:
     """A 16:9 presentation being written: one method per kind of slide."""
 
@@ -181,6 +196,10 @@ class Deck:
         for i, w in enumerate(widths):
             table.columns[i].width = Emu(int((WIDTH - 2 * MARGIN) * w / total))
         for r, row in enumerate(rows):
+            # Rows as tall as their wrapped text: LibreOffice does not grow a row whose text overflows it.
+            lines = max(_lines(value, int((table.columns[c].width - Inches(0.2)) * 0.85), size)
+                        for c, value in enumerate(row))
+            table.rows[r].height = Emu(int(Pt(size * (1.5 if self.lang == "zh" else 1.3) * lines + 10)))
             for c, value in enumerate(row):
                 cell = table.cell(r, c)
                 cell.text_frame.clear()
@@ -207,15 +226,22 @@ class Deck:
         slide = self._slide(f"{w['deck_glance']}{w['colon']}{case.title}")
         rows = [[w["pairing"], case.pairing], *[[label, value] for label, value in case.facts]]
         self._table(slide, rows, [1, 4], 14, header=False)
-        frame = self._body(slide, top=BODY_TOP + Inches(0.45) * len(rows) + Inches(0.2))
+        # The table grows with its wrapped lines (about 85 Latin or 48 Chinese characters a line at 14 pt).
+        per_line = 48 if self.lang == "zh" else 85
+        lines = sum(-(-len(value) // per_line) for _, value in rows)
+        frame = self._body(slide, top=BODY_TOP + Inches(0.32) * lines + Inches(0.12) * len(rows) + Inches(0.3))
         _text(frame, [case.summary], self.lang, _fit([case.summary], self.lang, 18, 12, 520), INK)
 
     def key_figures(self, case: CaseSlides) -> None:
         w = case.words
         slide = self._slide(w["key_figures"])
-        rows = [[w["metric"], w["value"], w["period"], w["source"]], *[list(k) for k in case.key_figures]]
-        size = _fit([" ".join(k) for k in case.key_figures], self.lang, 14, 10, 900)
-        self._table(slide, rows, [2.4, 1.8, 1.8, 3.4], size)
+        # The slide names each figure's source; where in the source it is (a long locator) is in the notes.
+        rows = [[w["metric"], w["value"], w["period"], w["source"]],
+                *[[m, v, p, src] for m, v, p, src, _ in case.key_figures]]
+        size = _fit([" ".join(r) for r in rows[1:]], self.lang, 16, 11, 700)
+        self._table(slide, rows, [2.8, 1.9, 2.9, 2.2], size)
+        slide.notes_slide.notes_text_frame.text = "\n".join(f"{m}{w['colon']}{v} ({p}) — {src}{w['colon']}{where}"
+                                                            for m, v, p, src, where in case.key_figures)
 
     def chart(self, title: str, png: bytes) -> None:
         slide = self._slide(title)
@@ -344,3 +370,38 @@ def workshop_deck(r, cases: list[CaseSlides], lang: str) -> bytes:
         deck.comparison(comparison_rows(r, [c.slug for c in cases], lang), words["deck_comparison"])
     dates = [c.changed for c in cases if c.changed]
     return deck.save(words["deck_workshop"], max(dates) if dates else None)
+
+
+class DeckError(Exception):
+    pass
+
+
+def write_workshop_deck(root, slugs: list[str], lang: str, output=None):
+    """`casegen deck`: validate the library, then write the deck of ``slugs`` (cases, in the order given) to
+    ``output``; returns its path. An unknown slug is a DeckError naming the cases there are."""
+    from pathlib import Path
+
+    from . import charts as charting
+    from .address import site_url
+    from .build import changed_dates
+    from .render import Renderer
+    from .validate import validate
+
+    root = Path(root)
+    lib = validate(root / "data")
+    unknown = [s for s in slugs if s not in lib.cases]
+    if unknown:
+        raise DeckError(f"no case {unknown[0]!r}; the cases are: {', '.join(lib.cases)}")
+    slugs = list(dict.fromkeys(slugs))
+    charting.CACHE = root / "build" / "cache"
+    r = Renderer(lib, site_url(root), changed_dates(root, lib))
+    cases = [case_slides(r, slug, lang, charting.case_charts(lib, slug, lang)) for slug in slugs]
+    data = case_deck(cases[0]) if len(cases) == 1 else workshop_deck(r, cases, lang)
+    if output is None:
+        output = Path(deck_name(slugs[0]) if len(slugs) == 1 else f"workshop-{'-'.join(slugs)}.pptx")
+        if lang == "en":
+            output = output.with_name(output.stem + "-en.pptx")
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    return output
