@@ -140,13 +140,15 @@ def handout_html(r, slug: str, lang: str, drawn: list) -> str:
 FONT_ORIGIN = "https://handout.invalid/fonts/"  # what handout.css loads its faces from (answered locally)
 
 
-def print_handouts(site: Path, todo: list[Handout], executable: str, fonts: dict[str, Path] | None,
+def print_handouts(site: Path, todo: list[Handout], executable: str, faces: list[dict[str, Path] | None],
                    pass_fds: tuple[int, ...] = ()) -> None:
-    """Print each handout to ``site``/<dest>. Runs in a child process: Playwright's sync API refuses to start
-    inside a running event loop (a live preview, a test session driving its own browser), and a crash there
-    cannot take the build down. The HTML goes to the child on its standard input."""
-    job = {"site": str(site), "executable": executable, "fonts": {k: str(v) for k, v in (fonts or {}).items()},
-           "handouts": [h.__dict__ for h in todo]}
+    """Print each handout (with its font faces, see casegen.printfont) to ``site``/<dest>. Runs in a child
+    process: Playwright's sync API refuses to start inside a running event loop (a live preview, a test session
+    driving its own browser), and a crash there cannot take the build down. The job goes to the child on its
+    standard input."""
+    job = {"site": str(site), "executable": executable,
+           "handouts": [{**h.__dict__, "fonts": {w: str(p) for w, p in (f or {}).items()}}
+                        for h, f in zip(todo, faces)]}
     result = subprocess.run([sys.executable, "-m", "casegen.handout"], input=json.dumps(job), capture_output=True,
                             text=True, env={**os.environ, **PRINT_ENV}, pass_fds=pass_fds)
     if result.returncode == OS_ERROR_EXIT:
@@ -163,14 +165,14 @@ def _print(job: dict) -> None:
     from playwright.sync_api import sync_playwright
 
     site = Path(job["site"])
-    faces = {name: Path(path).read_bytes() for name, path in job["fonts"].items()}
+    current: dict[str, bytes] = {}
 
     def answer(route):
-        # Only the handout's fonts: nothing leaves the machine while printing.
+        # Only the handout's own font: nothing leaves the machine while printing.
         url = route.request.url
-        name = url[len(FONT_ORIGIN):].removesuffix(".ttf") if url.startswith(FONT_ORIGIN) else None
-        if name in faces:
-            route.fulfill(status=200, body=faces[name], content_type="font/ttf")
+        name = url.rsplit("/", 1)[-1].removesuffix(".ttf") if url.startswith(FONT_ORIGIN) else None
+        if name in current:
+            route.fulfill(status=200, body=current[name], content_type="font/ttf")
         else:
             route.abort()
 
@@ -179,8 +181,11 @@ def _print(job: dict) -> None:
         try:
             page = browser.new_page(locale="en-US", timezone_id="UTC")
             page.route("**/*", answer)
-            for item in job["handouts"]:
-                page.set_content(item["html"], wait_until="load")
+            for n, item in enumerate(job["handouts"]):
+                current.clear()
+                current.update({w: Path(path).read_bytes() for w, path in item["fonts"].items()})
+                # A font address of its own for each handout: the browser never reuses the previous one's font.
+                page.set_content(item["html"].replace(FONT_ORIGIN, f"{FONT_ORIGIN}{n}/"), wait_until="load")
                 page.evaluate("document.fonts.ready.then(() => null)")
                 pdf = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=False)
                 dest = site / item["dest"]
@@ -210,13 +215,11 @@ def print_cached(cache: Path, site: Path, items: list[Handout], executable: str,
     printed by Chromium (then cached). Returns the number printed."""
     from . import printfont
 
-    chars = printfont.charset(re.sub(r"<[^>]+>", "", h.html) for h in items)
-    font_key = printfont.key(chars)
-    keys = {h.dest: handout_key(h, executable, font_key) for h in items}
+    keys = {h.dest: handout_key(h, executable, printfont.key(printfont.characters(h.html))) for h in items}
     todo = [h for h in items if not (cache / keys[h.dest]).is_file()]
     if todo:
-        fonts = printfont.faces(chars, cache.parent)
-        print_handouts(site, todo, executable, fonts, pass_fds)
+        faces = printfont.faces_for([h.html for h in todo], cache.parent)
+        print_handouts(site, todo, executable, faces, pass_fds)
         cache.mkdir(parents=True, exist_ok=True)
         for h in todo:
             tmp = cache / f"{keys[h.dest]}.{os.getpid()}.tmp"

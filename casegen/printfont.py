@@ -1,23 +1,25 @@
 """The handouts' font: Noto Sans CJK SC with TrueType outlines, for PDFs whose text is real text.
 
 Chromium's PDF backend (Skia) embeds a TrueType font as a subset with a ToUnicode map, but draws a CFF font
-(Noto Sans CJK is one) as Type 3 glyphs, and maps a glyph back to the first code point the font's cmap gives
-it: Noto draws 目 and the Kangxi radical ⽬ with one glyph, so 目 copied out of the PDF as ⽬. This module
-converts Noto's outlines to TrueType (fontTools' cu2qu) for a fixed set of characters that holds no radical:
-ASCII and Latin-1, punctuation, the 3,755 common characters of GB 2312 level 1, and whatever else the
-handouts of the library hold. The handouts load it as a web font; the PDF embeds the glyphs they use.
+(Noto Sans CJK is one) as Type 3 glyphs, and maps such a glyph back to the first code point the font gives
+it: Noto draws 目 and the Kangxi radical ⽬ with one glyph, so 目 copied out of the PDF as ⽬. Each handout
+therefore gets a font of its own: exactly its characters (never a radical), outlines converted to TrueType
+(fontTools' cu2qu), built from a cache of converted glyphs. A handout's font depends on its own text only, so
+an edit to one case leaves the other handouts' PDFs as they were.
 
-The set is fixed (plus the library's rarer characters), not cut to the handouts' text: an edit that brings a
-common character in leaves the font, and so every other handout, as it was. Made once per machine and set,
-in the build cache.
+Converting a glyph takes milliseconds and opening Noto's 20 MB collection about a second: converted glyphs are
+kept in the build cache (print-glyphs/), and a build opens the collection only for characters it has not
+converted before. Without Noto Sans CJK (or fontTools) there is no font, and Chromium uses the system's.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
+import html
 import json
 import os
+import pickle
+import re
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -25,115 +27,172 @@ from pathlib import Path
 from . import fonts
 
 WEIGHTS = fonts.WEIGHTS
-# The radicals and their supplement: never in the font, so no glyph maps back to them.
-RADICALS = range(0x2E80, 0x2FE0)
-_LATIN = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2000, 0x2070), *range(0x2100, 0x2200), 0x2212,
-          *range(0x2460, 0x24A0), *range(0x25A0, 0x2600), *range(0x3000, 0x3040), *range(0xFF00, 0xFFF0)]
+FAMILY = "Handout Sans"  # the name handout.css uses
+RADICALS = range(0x2E80, 0x2FE0)  # the radicals and their supplement: never in a handout's font
+ASCII = range(0x20, 0x7F)         # always there: CSS escapes keep some out of the text they are in
 
 
-def _gb2312_level1() -> list[int]:
-    return [ord(bytes([hi, lo]).decode("gb2312")) for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF)
-            if not (hi == 0xD7 and lo > 0xF9)]
+def characters(document: str) -> frozenset[int]:
+    """What a handout shows: the text of its HTML (entities resolved, tags dropped, style and SVG text kept),
+    plus ASCII; no radical and no control character."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", document))
+    return frozenset({ord(c) for c in text if ord(c) >= 0x20 and ord(c) not in RADICALS} | set(ASCII))
 
 
-BASE = frozenset(_LATIN) | frozenset(_gb2312_level1())
-
-
-def charset(texts) -> frozenset[int]:
-    """The fixed set plus every character of ``texts`` beyond it (radicals and control characters excepted)."""
-    extra = {ord(c) for t in texts for c in t if ord(c) >= 0x20 and ord(c) not in RADICALS}
-    return BASE | frozenset(extra)
-
-
-def key(chars: frozenset[int]) -> str | None:
-    """What the font made for ``chars`` depends on: the system's Noto files, fontTools, this code; None
-    when the system has no Noto Sans CJK."""
+def _stamp() -> str | None:
+    """What converted glyphs depend on: the system's Noto files, fontTools and this code; None without Noto."""
     faces = fonts.system_faces()
     if faces is None:
         return None
-    from fontTools import version
-
+    try:
+        from fontTools import version
+    except ImportError:
+        return None
     stamp = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in faces.values()]
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return hashlib.sha256(json.dumps([stamp, version, code, sorted(chars)]).encode()).hexdigest()[:20]
+    return hashlib.sha256(json.dumps([stamp, version, code]).encode()).hexdigest()[:20]
+
+
+def key(chars: frozenset[int]) -> str | None:
+    """A name for the font of ``chars`` (None when there is none to make)."""
+    stamp = _stamp()
+    return None if stamp is None else hashlib.sha256(f"{stamp}|{sorted(chars)}".encode()).hexdigest()[:24]
 
 
 def faces(chars: frozenset[int], cache: Path) -> dict[str, Path] | None:
-    """The TrueType faces (Regular, Bold) for ``chars``, made into ``cache`` if missing; None without Noto."""
+    """The TrueType faces (Regular, Bold) of ``chars``, made into ``cache``/print-fonts if missing."""
     name = key(chars)
     if name is None:
         return None
     folder = cache / "print-fonts" / name
-    paths = {w: folder / f"NotoSansCJKsc-{w}.ttf" for w in WEIGHTS}
-    missing = [w for w, p in paths.items() if not p.is_file()]
-    if missing:
-        folder.mkdir(parents=True, exist_ok=True)
-        system = fonts.system_faces()
-        jobs = [(str(system[w]), sorted(chars), str(paths[w])) for w in missing]
-        if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
-            # two weights, two cores: about half the time (each takes seconds)
-            with ProcessPoolExecutor(len(jobs), mp_context=get_context("spawn")) as pool:
-                list(pool.map(_make, *zip(*jobs)))
-        else:
-            for job in jobs:
-                _make(*job)
+    paths = {w: folder / f"{w}.ttf" for w in WEIGHTS}
+    if all(p.is_file() for p in paths.values()):
+        return paths
+    stores = ensure_glyphs(chars, cache)
+    folder.mkdir(parents=True, exist_ok=True)
+    for weight, path in paths.items():
+        _write(path, build_face(stores[weight], chars, weight))
     return paths
 
 
-def _make(collection: str, chars: list[int], out: str) -> None:
-    data = truetype(Path(collection), chars)
-    tmp = Path(f"{out}.{os.getpid()}.tmp")
+def faces_for(documents: list[str], cache: Path) -> list[dict[str, Path] | None]:
+    """``faces`` of each document, converting the glyphs all of them lack in one pass."""
+    sets = [characters(d) for d in documents]
+    missing = [s for s in sets if (name := key(s)) is not None
+               and not all((cache / "print-fonts" / name / f"{w}.ttf").is_file() for w in WEIGHTS)]
+    if missing:
+        ensure_glyphs(frozenset().union(*missing), cache)
+    return [faces(s, cache) for s in sets]
+
+
+# -- converted glyphs --------------------------------------------------------------------------------------
+
+def _store_path(cache: Path, weight: str) -> Path:
+    return cache / "print-glyphs" / f"{_stamp()}-{weight}.pickle"
+
+
+def _load(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return {}
+
+
+def ensure_glyphs(chars: frozenset[int], cache: Path) -> dict[str, dict]:
+    """Every weight's store of converted glyphs, with ``chars`` added where Noto has them."""
+    stores = {w: _load(_store_path(cache, w)) for w in WEIGHTS}
+    todo = [w for w in WEIGHTS if not stores[w] or (chars - stores[w]["glyphs"].keys() - stores[w]["absent"])]
+    if not todo:
+        return stores
+    system = fonts.system_faces()
+    jobs = [(str(system[w]), sorted(chars), str(_store_path(cache, w))) for w in todo]
+    if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(len(jobs), mp_context=get_context("spawn")) as pool:
+            list(pool.map(_convert, *zip(*jobs)))
+    else:
+        for job in jobs:
+            _convert(*job)
+    return {w: _load(_store_path(cache, w)) for w in WEIGHTS}
+
+
+def _convert(collection: str, chars: list[int], store: str) -> None:
+    """Add the TrueType outlines of ``chars`` (those Noto has) to the pickle ``store``."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTCollection
+
+    path = Path(store)
+    data = _load(path)
+    font = next(f for f in TTCollection(collection).fonts if f["name"].getDebugName(1) == fonts.FAMILY)
+    if not data:
+        hhea, os2 = font["hhea"], font["OS/2"]
+        data = {"glyphs": {}, "absent": set(), "metrics": {
+            "upm": font["head"].unitsPerEm, "ascent": hhea.ascent, "descent": hhea.descent,
+            "typo": (os2.sTypoAscender, os2.sTypoDescender, os2.sTypoLineGap),
+            "win": (os2.usWinAscent, os2.usWinDescent), "x_height": getattr(os2, "sxHeight", 0),
+            "cap_height": getattr(os2, "sCapHeight", 0)}}
+    cmap, glyph_set, hmtx = font.getBestCmap(), font.getGlyphSet(), font["hmtx"]
+    for cp in chars:
+        if cp in data["glyphs"] or cp in data["absent"]:
+            continue
+        name = cmap.get(cp)
+        if name is None:
+            data["absent"].add(cp)
+            continue
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        data["glyphs"][cp] = (hmtx[name][0], pen.glyph())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, pickle.dumps(data, protocol=4))
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)
-        os.replace(tmp, out)
+        os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def truetype(collection: Path, chars: list[int]) -> bytes:
-    """The Simplified Chinese face of ``collection`` cut to ``chars`` (those it has), outlines in TrueType."""
-    from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTCollection, newTable
+def build_face(store: dict, chars: frozenset[int], weight: str) -> bytes:
+    """A TrueType font of the stored glyphs of ``chars``, in code point order: the same bytes for the same
+    characters (no time stamp, no glyph names)."""
+    import io
 
-    font = next(f for f in TTCollection(str(collection)).fonts if f["name"].getDebugName(1) == fonts.FAMILY)
-    has = font.getBestCmap().keys()
-    options = subset.Options()
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(set(chars) & has))
-    subsetter.subset(font)
-    for table in font["cmap"].tables:  # the subset keeps only what was asked; make sure of the radicals
-        table.cmap = {cp: g for cp, g in table.cmap.items() if cp not in RADICALS}
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
 
-    glyph_set, order = font.getGlyphSet(), font.getGlyphOrder()
-    outlines = {}
-    for name in order:
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
-        outlines[name] = pen.glyph()
-    font["loca"] = newTable("loca")
-    font["glyf"] = glyf = newTable("glyf")
-    glyf.glyphOrder, glyf.glyphs = order, outlines
-    del font["CFF "]
-    if "VORG" in font:
-        del font["VORG"]
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name, glyph in outlines.items():
-        if hasattr(glyph, "xMin"):
-            hmtx[name] = (hmtx[name][0], glyph.xMin)
-    font["maxp"] = maxp = newTable("maxp")
-    maxp.tableVersion = 0x00010000
-    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
-                  "maxSizeOfInstructions", "maxComponentElements"):
-        setattr(maxp, field, 0)
-    maxp.maxZones = 1
-    font["post"].formatType = 3.0  # no glyph names: CID fonts have none worth keeping
-    font.sfntVersion = "\0\1\0\0"
-    font.recalcTimestamp = False  # the same bytes on every machine and day
+    m = store["metrics"]
+    present = sorted(cp for cp in chars if cp in store["glyphs"])
+    names = [".notdef", *(f"u{cp:05X}" for cp in present)]
+    glyphs = {".notdef": Glyph(), **{f"u{cp:05X}": store["glyphs"][cp][1] for cp in present}}
+    advances = {".notdef": m["upm"], **{f"u{cp:05X}": store["glyphs"][cp][0] for cp in present}}
+    fb = FontBuilder(m["upm"], isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({cp: f"u{cp:05X}" for cp in present})
+    fb.setupGlyf(glyphs)
+    glyf = fb.font["glyf"]
+    metrics = {}
+    for name in names:
+        g = glyf[name]
+        g.recalcBounds(glyf)
+        metrics[name] = (advances[name], getattr(g, "xMin", 0))
+    fb.setupHorizontalMetrics(metrics)
+    fb.setupHorizontalHeader(ascent=m["ascent"], descent=m["descent"])
+    fb.setupNameTable({"familyName": FAMILY, "styleName": weight, "fullName": f"{FAMILY} {weight}",
+                       "psName": f"{FAMILY.replace(' ', '')}-{weight}", "uniqueFontIdentifier": f"{FAMILY} {weight}",
+                       "copyright": "Derived from Noto Sans CJK SC, © 2014-2021 Adobe (http://www.adobe.com/)",
+                       "licenseDescription": "SIL Open Font License, Version 1.1",
+                       "licenseInfoURL": "https://openfontlicense.org"})
+    typo_asc, typo_desc, gap = m["typo"]
+    fb.setupOS2(sTypoAscender=typo_asc, sTypoDescender=typo_desc, sTypoLineGap=gap, usWinAscent=m["win"][0],
+                usWinDescent=m["win"][1], sxHeight=m["x_height"], sCapHeight=m["cap_height"],
+                usWeightClass=700 if weight == "Bold" else 400, fsSelection=0x20 if weight == "Bold" else 0x40)
+    fb.setupPost(formatType=3.0)
+    fb.updateHead(created=0, modified=0, macStyle=1 if weight == "Bold" else 0)
+    fb.font.recalcTimestamp = False
     out = io.BytesIO()
-    font.save(out)
+    fb.font.save(out)
     return out.getvalue()
