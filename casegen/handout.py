@@ -161,6 +161,13 @@ def print_handouts(site: Path, todo: list[Handout], executable: str, faces: list
         raise RuntimeError("printing the PDF handouts failed:\n" + (result.stderr or result.stdout)[-2000:])
 
 
+_FONTS_LOADED = """async () => {
+  await Promise.all(Array.from(document.fonts).map(face => face.load()));
+  await document.fonts.ready;
+  if (Array.from(document.fonts).some(face => face.status !== "loaded")) throw new Error("a font did not load");
+}"""
+
+
 def _print(job: dict) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -186,7 +193,9 @@ def _print(job: dict) -> None:
                 current.update({w: Path(path).read_bytes() for w, path in item["fonts"].items()})
                 # A font address of its own for each handout: the browser never reuses the previous one's font.
                 page.set_content(item["html"].replace(FONT_ORIGIN, f"{FONT_ORIGIN}{n}/"), wait_until="load")
-                page.evaluate("document.fonts.ready.then(() => null)")
+                # Both faces loaded before printing, whatever the page uses first: a face still loading when
+                # the PDF is made would be drawn in a system font (a busy machine showed it).
+                page.evaluate(_FONTS_LOADED)
                 pdf = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=False)
                 dest = site / item["dest"]
                 tmp = dest.with_name(f".{dest.name}.tmp")
