@@ -12,6 +12,7 @@ PDF timestamps are replaced by the date the case's data last changed, so the sam
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -97,18 +98,26 @@ def handouts(lib, site_url: str | None, changed: dict[str, str | None]) -> list[
     return out
 
 
+@functools.cache
+def _environment():
+    """The print template's environment: HTML, so every value is escaped as HTML unless marked safe."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from .render import TEMPLATES
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = _css_string
+    return env
+
+
 def handout_html(r, slug: str, lang: str, drawn: list) -> str:
     """The print template filled in for one case in one language (editor text escaped as HTML)."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
     from .render import TEMPLATES
 
     lib, story = r.lib, r.stories[slug]
     h = r.helpers(lang, 0)
     t, tr = h["t"], h["tr"]
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["j2"], default=True), trim_blocks=True, lstrip_blocks=True)
-    env.filters["css_string"] = _css_string
     sep = "、" if lang == "zh" else "; "
     key_figures = []
     for f in r.key_figures(slug):
@@ -120,9 +129,7 @@ def handout_html(r, slug: str, lang: str, drawn: list) -> str:
     page_url = r.page_url(slug, lang)
     site = t("site_name")
     footer = f"{site} · {page_url}" if page_url else site
-    counter = ('"第 " counter(page) " 页，共 " counter(pages) " 页"' if lang == "zh"
-               else '"Page " counter(page) " of " counter(pages)')
-    return env.get_template("handout.html.j2").render(
+    return _environment().get_template("handout.html.j2").render(
         lang=lang, t=t, css=(TEMPLATES / "handout.css").read_text(encoding="utf-8"),
         title=tr(story.title), pairing=f"{h['region_path'](story.east)} → {h['region_path'](story.west)}",
         level=t("level_" + story.level),
@@ -132,7 +139,7 @@ def handout_html(r, slug: str, lang: str, drawn: list) -> str:
         charts=drawn, story=[(t(k), _paragraphs(tr(getattr(story, k)))[:1]) for k in STORY_SECTIONS],
         questions=[tr(q) for q in story.questions], citation=citation.gbt if lang == "zh" else citation.apa,
         page_url=page_url, csv_url=f"{page_url}downloads/{slug}.csv" if page_url else None,
-        changed=r.changed.get(slug), footer_left=footer, page_counter=counter)
+        changed=r.changed.get(slug), footer_left=footer)
 
 
 # -- printing ----------------------------------------------------------------------------------------------
@@ -196,7 +203,8 @@ def _print(job: dict) -> None:
                 # Both faces loaded before printing, whatever the page uses first: a face still loading when
                 # the PDF is made would be drawn in a system font (a busy machine showed it).
                 page.evaluate(_FONTS_LOADED)
-                pdf = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=False)
+                # Not tagged: the structure tree names Blink's DOM node ids, which differ from one run to the next.
+                pdf = page.pdf(prefer_css_page_size=True, print_background=True, tagged=False, outline=False)
                 dest = site / item["dest"]
                 tmp = dest.with_name(f".{dest.name}.tmp")
                 try:
