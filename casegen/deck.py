@@ -90,8 +90,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
         key_figures.append((h["metric"](f.metric), h["amount"](f) + (" ⚠" if lib.flag_of(f) else ""),
                             f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
                             tr(source.short) if source else f.source, f.locator))
-    pictures = [(c.title, widescreen.cached_widescreen(charting.png(c.svg), getattr(charting, "CACHE", None))[0])
-                for c in charts]
+    pictures = [(c.title, charting.png(widescreen.widescreen_svg(c.svg))) for c in charts]
     points = []
     for section in ("background", "measures", "results", "lessons"):
         full = tr(getattr(story, section))
@@ -305,9 +304,7 @@ class Deck:
         props.comments = ""
         props.revision = 1
         props.language = "zh-CN" if self.lang == "zh" else "en"
-        out = io.BytesIO()
-        self.prs.save(out)
-        return ooxml.fixed(out.getvalue(), changed)
+        return ooxml.presentation_bytes(self.prs)
 
 
 def deck_name(slug: str) -> str:

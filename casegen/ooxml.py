@@ -29,3 +29,37 @@ def fixed(data: bytes, when: str | None = None) -> bytes:
             member.external_attr = 0o644 << 16
             dst.writestr(member, content)
     return out.getvalue()
+
+
+# Already compressed: stored as they are (deflating them again costs time and saves nothing).
+STORED = (".png", ".jpg", ".jpeg", ".gif")
+
+
+def presentation_bytes(prs) -> bytes:
+    """A python-pptx presentation written in one pass with fixed time stamps (python-pptx's own save writes
+    the current time and deflates the pictures; ``fixed`` would then inflate and deflate everything again)."""
+    from pptx.opc.serialized import PackageWriter
+
+    out = io.BytesIO()
+
+    class Writer:
+        def __init__(self, archive: zipfile.ZipFile):
+            self.archive = archive
+
+        def write(self, pack_uri, blob: bytes) -> None:
+            member = zipfile.ZipInfo(pack_uri.membername, date_time=FIXED_ZIP_TIME)
+            member.compress_type = zipfile.ZIP_STORED if pack_uri.membername.endswith(STORED) else zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            self.archive.writestr(member, blob)
+
+    class OnePass(PackageWriter):
+        def _write(self) -> None:
+            with zipfile.ZipFile(out, "w") as archive:
+                writer = Writer(archive)
+                self._write_content_types_stream(writer)
+                self._write_pkg_rels(writer)
+                self._write_parts(writer)
+
+    package = prs.part.package
+    OnePass.write(out, package._rels, tuple(package.iter_parts()))
+    return out.getvalue()

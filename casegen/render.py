@@ -481,7 +481,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                handouts: bool = False) -> list[Unit]:
     """Every generated page, chart and download, as units keyed on their inputs (nothing rendered yet)."""
     from . import charts as charting
-    from . import downloads
+    from . import downloads, widescreen
 
     r = Renderer(lib, site_url, changed, handouts)
     changed = r.changed
@@ -500,6 +500,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         for lang in LANGS:
             for chart in story_charts(slug, lang):
                 charting.png(chart.svg)
+                charting.png(widescreen.widescreen_svg(chart.svg))  # for slides, rendered with the others
 
     def render_story(slug: str) -> dict[str, Content]:
         out: dict[str, Content] = {}
@@ -638,16 +639,16 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
 
 
 def slide_files(r: Renderer, slug: str, lang: str, drawn: list) -> dict[str, Content]:
-    """For slides: each chart's PNG on a 16:9 canvas (charts/<id>-16x9.png) and, for a case, its deck
-    (<slug>-deck.pptx)."""
+    """For slides: each chart's PNG on a 16:9 canvas (charts/<id>-16x9.png, casegen.widescreen) and, for a case,
+    its deck (<slug>-deck.pptx)."""
     from . import charts as charting
     from . import deck, widescreen
 
     out: dict[str, Content] = {}
     folder = r.folder(slug)
     for chart in drawn:
-        data, path, name = widescreen.cached_widescreen(charting.png(chart.svg), getattr(charting, "CACHE", None))
-        out[asset_path(f"{folder}/{slug}/charts/{chart.id}-16x9.png", lang)] = CacheFile(path, name) if path else data
+        out[asset_path(f"{folder}/{slug}/charts/{chart.id}-16x9.png", lang)] = \
+            CacheFile(*charting.png_file(widescreen.widescreen_svg(chart.svg)))
     if slug in r.lib.cases:
         out[asset_path(f"{folder}/{slug}/{deck.deck_name(slug)}", lang)] = \
             deck.case_deck(deck.case_slides(r, slug, lang, drawn))

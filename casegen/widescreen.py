@@ -1,65 +1,38 @@
-"""Charts for slides: each chart's PNG set on a white 16:9 canvas, as a slide's picture area is.
+"""Charts for slides: each chart set on a white 16:9 canvas, as a slide's picture area is.
 
 A chart keeps the shape its data gives it (a long list of bars is tall); a slide is 16:9. Scaling the chart
-to fit would blur its text, so its pixels are kept as they are and the canvas grows around them, centred,
-with a margin. Pillow writes no date or software name into the PNG: the same chart, the same bytes.
+to fit would distort it, so the canvas grows around it instead, with the chart centred and a margin. The
+canvas is an SVG holding the chart's own SVG, so its PNG is rendered (and cached, and rendered in parallel
+with the other charts) like any chart's PNG: ``charts.png(widescreen_svg(chart.svg))``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import math
-import os
-from pathlib import Path
-
-from PIL import Image
+import re
 
 RATIO = (16, 9)
 MARGIN = 0.04  # of the chart's larger side, on every side
+_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
 
 
-def canvas_size(width: int, height: int) -> tuple[int, int]:
+def canvas_size(width: float, height: float) -> tuple[int, int]:
     """The smallest 16:9 canvas (whole pixels, exactly 16:9) that holds ``width`` × ``height`` with its margin."""
     pad = round(max(width, height) * MARGIN)
     unit = max(math.ceil((width + 2 * pad) / RATIO[0]), math.ceil((height + 2 * pad) / RATIO[1]))
     return unit * RATIO[0], unit * RATIO[1]
 
 
-def widescreen(png: bytes) -> bytes:
-    """``png`` centred on a white 16:9 canvas (transparency flattened onto the white)."""
-    chart = Image.open(io.BytesIO(png))
-    chart.load()
-    size = canvas_size(*chart.size)
-    canvas = Image.new("RGB", size, "white")
-    at = ((size[0] - chart.width) // 2, (size[1] - chart.height) // 2)
-    if chart.mode in ("RGBA", "LA", "P"):
-        chart = chart.convert("RGBA")
-        canvas.paste(chart, at, chart)
-    else:
-        canvas.paste(chart.convert("RGB"), at)
-    out = io.BytesIO()
-    canvas.save(out, format="PNG", compress_level=6)
-    return out.getvalue()
-
-
-def cached_widescreen(png: bytes, cache: Path | None) -> tuple[bytes, Path | None, str]:
-    """``widescreen(png)``, from ``cache``/png169 when made before: its bytes, its cache file (None without
-    a cache) and a name for its content."""
-    key = hashlib.sha256(b"png169|" + Path(__file__).read_bytes() + b"|" + png).hexdigest()
-    identity = "png169:" + key
-    if cache is None:
-        return widescreen(png), None, identity
-    path = cache / "png169" / key[:2] / key
-    if path.is_file():
-        return path.read_bytes(), path, identity
-    data = widescreen(png)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return data, path, identity
+def widescreen_svg(svg: str) -> str:
+    """``svg`` (a chart, with width and height on its root element) centred on a white 16:9 canvas."""
+    match = _SIZE.search(svg)
+    if match is None:
+        raise ValueError("a chart SVG without width and height on its root element")
+    width, height = float(match.group(1)), float(match.group(2))
+    canvas_w, canvas_h = canvas_size(width, height)
+    x, y = (canvas_w - width) / 2, (canvas_h - height) / 2
+    inner = svg[svg.index("<svg"):]
+    inner = f'<svg x="{x:g}" y="{y:g}"' + inner[len("<svg"):]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas_w}" height="{canvas_h}" '
+            f'viewBox="0 0 {canvas_w} {canvas_h}"><rect width="{canvas_w}" height="{canvas_h}" fill="white"/>'
+            f"{inner}</svg>")

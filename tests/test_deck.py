@@ -143,17 +143,16 @@ def test_the_canvas_is_exactly_16_9_and_holds_the_chart(size):
     assert width * 9 == height * 16 and width >= size[0] and height >= size[1]
 
 
-def test_a_chart_keeps_its_pixels_on_the_canvas():
-    chart = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
-    chart.paste((29, 95, 153, 255), (0, 0, 300, 200))
-    buffer = io.BytesIO()
-    chart.save(buffer, format="PNG")
-    wide = widescreen.widescreen(buffer.getvalue())
-    assert wide == widescreen.widescreen(buffer.getvalue())
-    image = Image.open(io.BytesIO(wide))
-    assert image.width * 9 == image.height * 16 and image.mode == "RGB"
-    centre = image.getpixel((image.width // 2, image.height // 2))
-    assert centre == (29, 95, 153) and image.getpixel((0, 0)) == (255, 255, 255)
+def test_the_chart_is_centred_on_a_white_16_9_canvas():
+    chart = '<svg role="img" xmlns="http://www.w3.org/2000/svg" width="600" height="500" viewBox="0 0 600 500">' \
+            '<text x="1" y="2">人&amp;</text></svg>'
+    wide = widescreen.widescreen_svg(chart)
+    assert widescreen.canvas_size(600, 500) == (976, 549)  # a margin of 24 px around the chart
+    assert wide.startswith('<svg xmlns="http://www.w3.org/2000/svg" width="976" height="549" viewBox="0 0 976 549">')
+    assert '<rect width="976" height="549" fill="white"/>' in wide
+    assert '<svg x="188" y="24.5" role="img"' in wide and "<text x=\"1\" y=\"2\">人&amp;</text></svg></svg>" in wide
+    with pytest.raises(ValueError):
+        widescreen.widescreen_svg("<svg></svg>")
 
 
 def test_the_16_9_chart_pngs_and_the_gallery(built_site, lib):
