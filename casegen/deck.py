@@ -75,7 +75,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
                                "key_figures", "metric", "value", "source", "questions", "cite_case", "colon",
                                "deck_glance", "deck_story", "deck_sources", "deck_notes", "deck_online",
                                "handout_licence", "last_changed", "deck_comparison", "deck_workshop",
-                               "not_reported", "deck_cases")}
+                               "not_reported")}
     sep = "、" if lang == "zh" else "; "
     facts = [(t("level"), t("level_" + story.level))]
     if story.period:
@@ -255,6 +255,8 @@ class Deck:
         size = _fit([p for _, p, _ in case.points], self.lang, 18, 12, 700)
         _text(self._body(slide), [[(heading + w["colon"], True), (point, False)] for heading, point, _ in case.points],
               self.lang, size, space=10)
+        box = slide.shapes.add_textbox(MARGIN, Inches(6.55), WIDTH - 2 * MARGIN, Inches(0.35))
+        _text(box.text_frame, [w["deck_notes"]], self.lang, 11, MUTED, space=0)
         notes = slide.notes_slide.notes_text_frame
         notes.text = "\n\n".join(f"{heading}\n{full}" for heading, _, full in case.points)
 
