@@ -500,7 +500,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         for lang in LANGS:
             for chart in story_charts(slug, lang):
                 charting.png(chart.svg)
-                charting.png(widescreen.widescreen_svg(chart.svg))  # for slides, rendered with the others
+                if widescreen.sized(chart.svg):  # drawn already (else the build's second pass notes it)
+                    charting.png(widescreen.widescreen_svg(chart.svg))  # for slides, rendered with the others
 
     def render_story(slug: str) -> dict[str, Content]:
         out: dict[str, Content] = {}

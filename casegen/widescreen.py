@@ -23,12 +23,17 @@ def canvas_size(width: float, height: float) -> tuple[int, int]:
     return unit * RATIO[0], unit * RATIO[1]
 
 
+def sized(svg: str) -> bool:
+    """Whether ``svg`` is a drawn chart with its size (not a chart still waiting to be rendered)."""
+    return _SIZE.search(svg) is not None
+
+
 def widescreen_svg(svg: str) -> str:
-    """``svg`` (a chart, with width and height on its root element) centred on a white 16:9 canvas."""
+    """``svg`` (a chart, with width and height on its root element) centred on a white 16:9 canvas. An SVG
+    without a size (a stand-in, such as `make bench` puts in place of charts it does not render) is taken
+    as 640 × 360."""
     match = _SIZE.search(svg)
-    if match is None:
-        raise ValueError("a chart SVG without width and height on its root element")
-    width, height = float(match.group(1)), float(match.group(2))
+    width, height = (float(match.group(1)), float(match.group(2))) if match else (640.0, 360.0)
     canvas_w, canvas_h = canvas_size(width, height)
     x, y = (canvas_w - width) / 2, (canvas_h - height) / 2
     inner = svg[svg.index("<svg"):]

@@ -151,8 +151,8 @@ def test_the_chart_is_centred_on_a_white_16_9_canvas():
     assert wide.startswith('<svg xmlns="http://www.w3.org/2000/svg" width="976" height="549" viewBox="0 0 976 549">')
     assert '<rect width="976" height="549" fill="white"/>' in wide
     assert '<svg x="188" y="24.5" role="img"' in wide and "<text x=\"1\" y=\"2\">人&amp;</text></svg></svg>" in wide
-    with pytest.raises(ValueError):
-        widescreen.widescreen_svg("<svg></svg>")
+    assert not widescreen.sized("\0pending-chart\0{}") and widescreen.sized(chart)
+    assert 'width="736" height="414"' in widescreen.widescreen_svg("<svg><!-- a stand-in --></svg>")
 
 
 def test_the_16_9_chart_pngs_and_the_gallery(built_site, lib):
