@@ -265,8 +265,13 @@ def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, st
             for unit in todo:
                 unit.collect()
         charts.render_jobs(jobs)
+        # What is drawn from a chart's SVG (its 16:9 canvas for slides) is known once the SVG is: a second pass.
+        with charts.deferred() as drawn_from:
+            for unit in todo:
+                unit.collect()
+        charts.render_jobs(drawn_from)
     if timings is not None:
-        timings["charts_rendered"] = len(jobs)
+        timings["charts_rendered"] = len(jobs) + len(drawn_from)
     with _phase(timings, "render"):
         files: dict[str, str | bytes | CacheFile] = dict(hand_written_files)
         hand_written = set(files)
@@ -395,11 +400,10 @@ def _build(root: Path, site: bool, timings: dict | None) -> None:
             with _phase(timings, "mkdocs"):
                 run_mkdocs(root, staging)
             if executable:
-                pages = [(f"{prefix}{'cases' if slug in lib.cases else 'practices'}/{slug}", changed[slug])
-                         for slug in lib.cases for prefix in ("", "en/")]
                 with _phase(timings, "handouts"):
-                    printed = handout.print_cached(root / "build" / "cache" / "pdf", staging, pages, executable,
-                                                   site_url(root), pass_fds=lock_fd(root))
+                    printed = handout.print_cached(root / "build" / "cache" / "pdf", staging,
+                                                   handout.handouts(lib, site_url(root), changed), executable,
+                                                   pass_fds=lock_fd(root))
                 if timings is not None:
                     timings["handouts_printed"] = printed
             elif os.environ.get("CASEGEN_NO_PDF"):

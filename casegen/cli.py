@@ -136,6 +136,27 @@ def diff(root: Path, revision: str) -> None:
 
 
 @main.command()
+@click.argument("slugs", nargs=-1, required=True, metavar="SLUG...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="where to write the deck (default: workshop-<slugs>.pptx, or <slug>-deck.pptx for one case)")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="the deck's language")
+@click.pass_obj
+def deck(root: Path, slugs: tuple[str, ...], output: Path | None, lang: str) -> None:
+    """Write a 16:9 PowerPoint deck of one or more cases; several cases get a comparison slide."""
+    from .deck import DeckError, write_workshop_deck
+
+    try:
+        path = write_workshop_deck(root, list(slugs), lang, output)
+    except DataError as err:
+        _report(err, "text")
+        sys.exit(1)
+    except DeckError as err:
+        click.echo(f"casegen deck: {err}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
 @click.pass_obj
 def schema(root: Path) -> None:
     """Write the JSON Schemas of the YAML files into data/schema/."""

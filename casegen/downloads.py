@@ -1,5 +1,10 @@
-"""Data downloads: each case's figures as CSV and JSON, and the whole library as a Frictionless
-data package (datapackage.json with a table schema per CSV). Deterministic text, LF line ends.
+"""Data downloads: each case's figures as CSV and JSON, the whole library as a Frictionless data package
+(datapackage.json with a table schema per CSV) and as one Excel workbook (case-library.xlsx). Deterministic
+text, LF line ends.
+
+Every CSV starts with a byte-order mark: Excel and WPS on a Chinese Windows read a CSV without one in the
+system's code page (GBK) and show the Chinese text garbled; with it they read UTF-8. The workbook has a sheet
+of all figures with filters, a sheet per register and a notes sheet with the licence and how to cite.
 
 CSV files are opened in spreadsheets, which run a cell that begins with =, +, - or @ as a formula
 (=HYPERLINK(...) in a note would be a live link, worse a command). Every text cell of every CSV that begins
@@ -59,10 +64,14 @@ def spreadsheet_text(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+BOM = "\ufeff"
+
+
 def _csv(header: list[str], rows: list[list], numbers: frozenset[str] = NUMBER_COLUMNS) -> str:
-    """A CSV file whose text cells are neutralised for spreadsheets (see spreadsheet_text); the header and the
-    cells of ``numbers`` columns are written as they are."""
+    """A CSV file, with a byte-order mark, whose text cells are neutralised for spreadsheets (see
+    spreadsheet_text); the header and the cells of ``numbers`` columns are written as they are."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     is_number = [name in numbers for name in header]
@@ -146,9 +155,106 @@ def data_package(lib: Library) -> dict[str, str]:
     ]
     for resource in resources:
         resource.update({"profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
-                         "encoding": "utf-8"})
+                         "encoding": "utf-8-sig"})  # UTF-8 after a byte-order mark
     package = {"profile": "tabular-data-package", "name": "east-west-labour-cooperation-cases",
                "title": "East–West labour cooperation case library (东西部扶贫劳务协作案例库)",
                "description": SPREADSHEET_NOTE, "licenses": [LICENSE], "resources": resources}
     files["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     return files
+
+
+# -- the workbook ------------------------------------------------------------------------------------------
+
+WORKBOOK = "case-library.xlsx"
+REGISTERS = ("sources", "metrics", "units", "regions", "mechanisms", "categories")
+
+
+def _flat(record: dict, prefix: str = "") -> dict:
+    """A register's record as columns: {zh, en} texts become x_zh and x_en, lists one cell joined by "; "."""
+    out: dict = {}
+    for name, value in record.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            out.update(_flat(value, key + "_"))
+        elif isinstance(value, list):
+            out[key] = "; ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value)
+        else:
+            out[key] = value
+    return out
+
+
+def _register_rows(records) -> tuple[list[str], list[list]]:
+    flat = [_flat(r.model_dump(mode="json", exclude={"line", "file"})) for r in records]
+    header = list(dict.fromkeys(["id", *(k for row in flat for k in row)]))
+    return header, [[row.get(k) for k in header] for row in flat]
+
+
+def _number(text: str):
+    """A published value as a spreadsheet number (2150, 1.91), so that it sorts and filters as one."""
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def _fill(sheet, header: list[str], rows: list[list], numbers: frozenset[str] = frozenset()) -> None:
+    """Header in bold, frozen below it, a filter over the table; every text cell a string (never a formula)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    is_number = [name in numbers for name in header]
+    for row in rows:
+        sheet.append([None if v is None or v == "" else (_number(str(v)) if number else str(v))
+                      for v, number in zip(row, is_number)])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                # Written as text whatever it starts with: openpyxl would store "=…" as a formula. The quote
+                # prefix keeps it text when a reader edits the cell, as Excel does for text typed after a '.
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_START):
+                    cell.quotePrefix = True
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(header))
+    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    for i, name in enumerate(header, 1):
+        longest = max([len(str(name))] + [len(str(r[i - 1] or "")) for r in rows[:200]])
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 1.2 + 2))
+
+
+def workbook(lib: Library, site_url: str | None = None, changed: str | None = None) -> bytes:
+    """The whole library as one .xlsx: figures (with filters), one sheet per register, and notes."""
+    from openpyxl import Workbook
+
+    from . import ooxml
+    from .cite import PUBLISHER
+
+    book = Workbook()
+    figures = book.active
+    figures.title = "figures"
+    stories = list(lib.cases) + list(lib.practices)
+    _fill(figures, FIGURE_FIELDS, _figure_rows(lib, stories), NUMBER_COLUMNS)
+    for name in REGISTERS:
+        header, rows = _register_rows(getattr(lib, name).values())
+        _fill(book.create_sheet(name), header, rows)
+    notes = book.create_sheet("notes")
+    address = f" {site_url}" if site_url else ""
+    lines = [
+        ["title", f"{PUBLISHER['zh']} · {PUBLISHER['en']}"],
+        ["licence", f"{LICENSE['title']} ({LICENSE['name']}), {LICENSE['path']}: credit the library and the "
+                    "original sources. 数据以 CC BY 4.0 许可发布，使用时请注明本库及原始来源。"],
+        ["cite (GB/T 7714)", f"{PUBLISHER['zh']}. 数据下载[DB/OL]. ({changed or '—'}).{address}"],
+        ["cite (APA)", f"{PUBLISHER['en']}. ({changed[:4] if changed else 'n.d.'}). Data downloads [Data set].{address}"],
+        ["data last changed", changed or ""],
+        ["figures", "One row a figure as its source published it, with its source id and locator; a flag marks a "
+                    "contradiction in the source (explained in flag_zh, flag_en). Filters are on the header row."],
+        *[[f"figures: {name}", _DESCRIPTIONS.get(name, "")] for name in FIGURE_FIELDS],
+        *[[name, f"the {name} register (data/{name}.yaml)"] for name in REGISTERS],
+    ]
+    _fill(notes, ["about", "text"], lines)
+    notes.auto_filter.ref = None
+    book.properties.creator = PUBLISHER["en"]
+    book.properties.title = f"{PUBLISHER['zh']} · {PUBLISHER['en']}"
+    out = io.BytesIO()
+    book.save(out)
+    return ooxml.fixed(out.getvalue(), changed)

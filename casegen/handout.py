@@ -1,22 +1,27 @@
-"""PDF handouts: each case page printed by Chromium with the site's print stylesheet.
+"""PDF handouts: for each case and language, a print template of its own (templates/handout.html.j2 and
+handout.css) printed by Chromium: A4, the title and pairing, the key figures with their sources, one or two
+charts, the story in brief, the discussion questions and the citation, with the address and the page number
+at the foot of every page.
 
-Runs only where Chromium is installed (CI and the publishing build install it); elsewhere the
-site is built without handouts and the pages do not link them. PDF timestamps are replaced by
-the date the case's data last changed, so the same data gives the same bytes.
+Chart labels and text are real text in the PDF: the handout is set in Noto Sans CJK converted to TrueType
+(casegen.printfont), which Chromium embeds as a subset with a ToUnicode map. The charts are their SVG
+inline, so their words are text in that same font. Runs only where Chromium is installed (CI and the
+publishing build install it); elsewhere the site is built without handouts and the pages do not link them.
+PDF timestamps are replaced by the date the case's data last changed, so the same data gives the same bytes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import mimetypes
 import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -36,11 +41,6 @@ def chromium() -> str | None:
     return candidate if Path(candidate).exists() else None
 
 
-# Where pages are printed from when the site's address is not known. No such host exists (.invalid is
-# reserved), and links into it are taken out before printing, so it never reaches a PDF.
-UNPUBLISHED = "https://unpublished.invalid/"
-
-
 def pdf_name(slug: str) -> str:
     return f"{slug}-handout.pdf"
 
@@ -55,18 +55,109 @@ def _pin_dates(pdf: bytes, changed: str | None) -> bytes:
     return _DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp + m.group(3) + b")", pdf)
 
 
-def print_handouts(site: Path, pages: list[tuple[str, str | None]], executable: str, base_url: str | None,
-                   pass_fds: tuple[int, ...] = ()) -> None:
-    """Print each page (site-relative folder, last-changed date) to <folder>/<slug>-handout.pdf.
+@dataclass(frozen=True)
+class Handout:
+    """One handout to print: where its PDF goes (site-relative), its HTML, the date stamped into the PDF."""
+    dest: str
+    html: str
+    changed: str | None
 
-    Pages are opened at their published address (``base_url`` + folder), answered from ``site`` by the
-    browser's request routing, so the links inside a PDF point at the published site and the PDF does not
-    depend on the folder it was built in. Runs in a child process: Playwright's sync API refuses to start
-    inside a running event loop (a live preview, a test session driving its own browser), and a crash there
-    cannot take the build down."""
-    result = subprocess.run([sys.executable, "-m", "casegen.handout", str(site), executable, json.dumps(pages),
-                             base_url or ""], capture_output=True, text=True, env={**os.environ, **PRINT_ENV},
-                            pass_fds=pass_fds)
+
+# -- the document ------------------------------------------------------------------------------------------
+
+def _css_string(value: str):
+    """Text for a CSS string in double quotes inside <style>: quotes, backslashes, control characters and
+    the characters of markup (< > &) as CSS escapes, so no text ends the string or the style element."""
+    from markupsafe import Markup
+
+    return Markup("".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 0x20 else c for c in str(value)))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+# What the story in brief holds: the first paragraph of each section a trainer talks through (the background
+# is in the summary); the whole story is on the web page, whose address the handout names.
+STORY_SECTIONS = ("measures", "results", "lessons")
+MAX_CHARTS = 2
+
+
+def handouts(lib, site_url: str | None, changed: dict[str, str | None]) -> list[Handout]:
+    """Every case's handout in both languages, as HTML ready to print (nothing printed yet)."""
+    from . import charts as charting
+    from .render import LANGS, Renderer
+
+    r = Renderer(lib, site_url, changed, handouts=True)
+    out = []
+    for slug in lib.cases:
+        for lang in LANGS:
+            folder = f"{'' if lang == 'zh' else 'en/'}cases/{slug}"
+            drawn = charting.case_charts(lib, slug, lang)[:MAX_CHARTS]
+            out.append(Handout(f"{folder}/{pdf_name(slug)}", handout_html(r, slug, lang, drawn), changed.get(slug)))
+    return out
+
+
+@functools.cache
+def _environment():
+    """The print template's environment: HTML, so every value is escaped as HTML unless marked safe."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from .render import TEMPLATES
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = _css_string
+    return env
+
+
+def handout_html(r, slug: str, lang: str, drawn: list) -> str:
+    """The print template filled in for one case in one language (editor text escaped as HTML)."""
+    from .render import TEMPLATES
+
+    lib, story = r.lib, r.stories[slug]
+    h = r.helpers(lang, 0)
+    t, tr = h["t"], h["tr"]
+    sep = "、" if lang == "zh" else "; "
+    key_figures = []
+    for f in r.key_figures(slug):
+        source = lib.sources.get(f.source)
+        key_figures.append(dict(metric=h["metric"](f.metric), amount=h["amount"](f), flagged=lib.flag_of(f) is not None,
+                                period=f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
+                                source=tr(source.short) if source else f.source, locator=f.locator))
+    citation = r.citation(slug, lang)
+    page_url = r.page_url(slug, lang)
+    site = t("site_name")
+    footer = f"{site} · {page_url}" if page_url else site
+    return _environment().get_template("handout.html.j2").render(
+        lang=lang, t=t, css=(TEMPLATES / "handout.css").read_text(encoding="utf-8"),
+        title=tr(story.title), pairing=f"{h['region_path'](story.east)} → {h['region_path'](story.west)}",
+        level=t("level_" + story.level),
+        period=h["period"](story.period.start, story.period.end) if story.period else "",
+        sources=[tr(lib.sources[s].short) if s in lib.sources else s for s in story.sources], sep=sep,
+        summary=tr(story.summary), key_figures=key_figures, any_flagged=any(k["flagged"] for k in key_figures),
+        charts=drawn, story=[(t(k), _paragraphs(tr(getattr(story, k)))[:1]) for k in STORY_SECTIONS],
+        questions=[tr(q) for q in story.questions], citation=citation.gbt if lang == "zh" else citation.apa,
+        page_url=page_url, csv_url=f"{page_url}downloads/{slug}.csv" if page_url else None,
+        changed=r.changed.get(slug), footer_left=footer)
+
+
+# -- printing ----------------------------------------------------------------------------------------------
+
+FONT_ORIGIN = "https://handout.invalid/fonts/"  # what handout.css loads its faces from (answered locally)
+
+
+def print_handouts(site: Path, todo: list[Handout], executable: str, faces: list[dict[str, Path] | None],
+                   pass_fds: tuple[int, ...] = ()) -> None:
+    """Print each handout (with its font faces, see casegen.printfont) to ``site``/<dest>. Runs in a child
+    process: Playwright's sync API refuses to start inside a running event loop (a live preview, a test session
+    driving its own browser), and a crash there cannot take the build down. The job goes to the child on its
+    standard input."""
+    job = {"site": str(site), "executable": executable,
+           "handouts": [{**h.__dict__, "fonts": {w: str(p) for w, p in (f or {}).items()}}
+                        for h, f in zip(todo, faces)]}
+    result = subprocess.run([sys.executable, "-m", "casegen.handout"], input=json.dumps(job), capture_output=True,
+                            text=True, env={**os.environ, **PRINT_ENV}, pass_fds=pass_fds)
     if result.returncode == OS_ERROR_EXIT:
         try:
             err = json.loads(result.stderr.strip().splitlines()[-1])
@@ -77,66 +168,47 @@ def print_handouts(site: Path, pages: list[tuple[str, str | None]], executable: 
         raise RuntimeError("printing the PDF handouts failed:\n" + (result.stderr or result.stdout)[-2000:])
 
 
-def local_file(site: Path, base_url: str, url: str) -> Path | None:
-    """The file of ``site`` that answers ``url`` on the published site, or None (another site, or outside)."""
-    if not url.startswith(base_url):
-        return None
-    rel = unquote(urlsplit(url[len(base_url):]).path)
-    target = (site / rel).resolve()
-    if target.is_dir() or rel.endswith("/") or not rel:
-        target = target / "index.html"
-    return target if target.is_relative_to(site.resolve()) and target.is_file() else None
-
-
-# The page's charts are lazy images: the load event does not wait for those below the fold, and a PDF
-# printed before they arrive lacks them (and differs from one build to the next). Load every image, and the
-# fonts, before printing.
-_ALL_LOADED = """async () => {
-  const images = Array.from(document.images);
-  images.forEach(img => { img.loading = "eager"; });
-  const loaded = images.map(img => img.complete ? null : new Promise(done => {
-    img.addEventListener("load", done, {once: true});
-    img.addEventListener("error", done, {once: true});
-  }));
-  await Promise.race([Promise.all(loaded), new Promise(done => setTimeout(done, 30000))]);
-  await Promise.all(images.map(img => img.decode ? img.decode().catch(() => null) : null));
+_FONTS_LOADED = """async () => {
+  await Promise.all(Array.from(document.fonts).map(face => face.load()));
   await document.fonts.ready;
+  if (Array.from(document.fonts).some(face => face.status !== "loaded")) throw new Error("a font did not load");
 }"""
 
 
-def _print(site: Path, pages: list[tuple[str, str | None]], executable: str, published: str) -> None:
+def _print(job: dict) -> None:
     from playwright.sync_api import sync_playwright
 
-    base_url = published or UNPUBLISHED
+    site = Path(job["site"])
+    current: dict[str, bytes] = {}
 
     def answer(route):
-        # Only the site itself: nothing leaves the machine while printing, and a missing file is a 404.
-        target = local_file(site, base_url, route.request.url)
-        if target is None:
-            route.fulfill(status=404, body="") if route.request.url.startswith(base_url) else route.abort()
-            return
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        route.fulfill(status=200, body=target.read_bytes(), content_type=kind)
+        # Only the handout's own font: nothing leaves the machine while printing.
+        url = route.request.url
+        name = url.rsplit("/", 1)[-1].removesuffix(".ttf") if url.startswith(FONT_ORIGIN) else None
+        if name in current:
+            route.fulfill(status=200, body=current[name], content_type="font/ttf")
+        else:
+            route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=job["executable"], args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(locale="en-US", timezone_id="UTC")
             page.route("**/*", answer)
-            page.emulate_media(media="print")
-            for folder, changed in pages:
-                page.goto(f"{base_url}{folder}/", wait_until="load")
-                page.evaluate(_ALL_LOADED)
-                if not published:
-                    # No address to link to: the PDF keeps the links that leave the site, not the others.
-                    page.evaluate("origin => document.querySelectorAll('a[href]').forEach(a => "
-                                  "{ if (a.href.startsWith(origin)) a.removeAttribute('href') })", base_url)
-                pdf = page.pdf(format="A4", print_background=True, display_header_footer=False,
-                               margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
-                dest = site / folder / pdf_name(Path(folder).name)
+            for n, item in enumerate(job["handouts"]):
+                current.clear()
+                current.update({w: Path(path).read_bytes() for w, path in item["fonts"].items()})
+                # A font address of its own for each handout: the browser never reuses the previous one's font.
+                page.set_content(item["html"].replace(FONT_ORIGIN, f"{FONT_ORIGIN}{n}/"), wait_until="load")
+                # Both faces loaded before printing, whatever the page uses first: a face still loading when
+                # the PDF is made would be drawn in a system font (a busy machine showed it).
+                page.evaluate(_FONTS_LOADED)
+                # Not tagged: the structure tree names Blink's DOM node ids, which differ from one run to the next.
+                pdf = page.pdf(prefer_css_page_size=True, print_background=True, tagged=False, outline=False)
+                dest = site / item["dest"]
                 tmp = dest.with_name(f".{dest.name}.tmp")
                 try:
-                    tmp.write_bytes(_pin_dates(pdf, changed))
+                    tmp.write_bytes(_pin_dates(pdf, item["changed"]))
                     os.replace(tmp, dest)
                 except BaseException:
                     tmp.unlink(missing_ok=True)
@@ -145,54 +217,45 @@ def _print(site: Path, pages: list[tuple[str, str | None]], executable: str, pub
             browser.close()
 
 
-_LOCAL_REF = re.compile(r'(?:src|href)="([^"#?:]+)(?:[#?][^"]*)?"')
-
-
-def handout_key(site: Path, folder: str, changed: str | None, executable: str, base_url: str | None) -> str:
-    """What a handout is printed from: the page's HTML and every local file it references (stylesheets,
-    scripts, charts), the address it is printed at, the printing code, the Chromium binary and the date
-    stamped into the PDF."""
-    page = site / folder / "index.html"
-    html = page.read_bytes()
-    digest = hashlib.sha256(html)
-    for ref in sorted(set(_LOCAL_REF.findall(html.decode("utf-8")))):
-        target = (page.parent / ref).resolve()
-        if target.is_file() and target.is_relative_to(site.resolve()):
-            digest.update(ref.encode() + b"\0" + hashlib.sha256(target.read_bytes()).digest())
+def handout_key(item: Handout, executable: str, font_key: str | None) -> str:
+    """What a handout is printed from: its HTML (with its charts and CSS), the font, the printing code, the
+    Chromium binary and the date stamped into the PDF."""
     binary = Path(executable).resolve()
     st = binary.stat()
-    digest.update(json.dumps([str(binary), st.st_size, st.st_mtime_ns, changed, base_url,
-                              hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]).encode())
-    return digest.hexdigest()
+    return hashlib.sha256(json.dumps([item.html, item.changed, font_key, str(binary), st.st_size, st.st_mtime_ns,
+                                      hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]).encode()).hexdigest()
 
 
-def print_cached(cache: Path, site: Path, pages: list[tuple[str, str | None]], executable: str,
-                 base_url: str | None, pass_fds: tuple[int, ...] = ()) -> int:
-    """Put each page's PDF handout in ``site``: from ``cache`` when the page prints from the same bytes
-    as before, else printed by Chromium (then cached). Returns the number printed."""
-    keys = {folder: handout_key(site, folder, changed, executable, base_url) for folder, changed in pages}
-    todo = [(folder, changed) for folder, changed in pages if not (cache / keys[folder]).is_file()]
+def print_cached(cache: Path, site: Path, items: list[Handout], executable: str,
+                 pass_fds: tuple[int, ...] = ()) -> int:
+    """Put each handout's PDF in ``site``: from ``cache`` when it prints from the same bytes as before, else
+    printed by Chromium (then cached). Returns the number printed."""
+    from . import printfont
+
+    keys = {h.dest: handout_key(h, executable, printfont.key(printfont.characters(h.html))) for h in items}
+    todo = [h for h in items if not (cache / keys[h.dest]).is_file()]
     if todo:
-        print_handouts(site, todo, executable, base_url, pass_fds)
+        faces = printfont.faces_for([h.html for h in todo], cache.parent)
+        print_handouts(site, todo, executable, faces, pass_fds)
         cache.mkdir(parents=True, exist_ok=True)
-        for folder, _ in todo:
-            tmp = cache / f"{keys[folder]}.{os.getpid()}.tmp"
+        for h in todo:
+            tmp = cache / f"{keys[h.dest]}.{os.getpid()}.tmp"
             try:
-                shutil.copyfile(site / folder / pdf_name(Path(folder).name), tmp)
-                os.replace(tmp, cache / keys[folder])
+                shutil.copyfile(site / h.dest, tmp)
+                os.replace(tmp, cache / keys[h.dest])
             except BaseException:
                 tmp.unlink(missing_ok=True)  # a full disk leaves no half a PDF in the cache
                 raise
-    printed = {folder for folder, _ in todo}
-    for folder, _ in pages:
-        if folder not in printed:
-            shutil.copyfile(cache / keys[folder], site / folder / pdf_name(Path(folder).name))
+    printed = {h.dest for h in todo}
+    for h in items:
+        if h.dest not in printed:
+            shutil.copyfile(cache / keys[h.dest], site / h.dest)
     return len(todo)
 
 
 if __name__ == "__main__":
     try:
-        _print(Path(sys.argv[1]), [tuple(p) for p in json.loads(sys.argv[3])], sys.argv[2], sys.argv[4])
+        _print(json.loads(sys.stdin.read()))
     except OSError as err:  # a full disk, a permission: the build says what to do, without a traceback
         if err.errno is None:
             raise

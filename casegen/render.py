@@ -309,7 +309,22 @@ class Renderer:
                     story_text=lambda value: text.linked(value, spans(value)))
 
     def downloads_page(self, lang: str) -> str:
-        return self.render("downloads.md.j2", lang, depth=1)
+        return self.render("downloads.md.j2", lang, depth=1, handouts=self.handouts, deck="-deck.pptx",
+                           workbook="case-library.xlsx")
+
+    def gallery_page(self, lang: str, stories: list[tuple[str, list]]) -> str:
+        """Every chart of the library: the SVG shown, with its SVG and its 16:9 PNG (for slides) to download."""
+        esc = text.html_attr
+        up = "../"
+
+        def gallery_item(slug: str, chart) -> Markup:
+            base = f"{up}{self.folder(slug)}/{slug}/charts/{chart.id}"
+            return Markup(f'<figure class="cg-chart" markdown="0"><img src="{base}.svg" alt="{esc(chart.alt)}" '
+                          f'loading="lazy"><figcaption>{esc(chart.title)} · <a href="{base}.svg" download>SVG</a>'
+                          f' · <a href="{base}-16x9.png" download>{esc(self.labels["png_16x9"][lang])}</a>'
+                          f"</figcaption></figure>")
+
+        return self.render("gallery.md.j2", lang, depth=1, stories=stories, gallery_item=gallery_item)
 
     @cached_property
     def comparisons(self):
@@ -466,7 +481,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                handouts: bool = False) -> list[Unit]:
     """Every generated page, chart and download, as units keyed on their inputs (nothing rendered yet)."""
     from . import charts as charting
-    from . import downloads
+    from . import downloads, widescreen
 
     r = Renderer(lib, site_url, changed, handouts)
     changed = r.changed
@@ -485,6 +500,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         for lang in LANGS:
             for chart in story_charts(slug, lang):
                 charting.png(chart.svg)
+                if widescreen.sized(chart.svg):  # drawn already (else the build's second pass notes it)
+                    charting.png(widescreen.widescreen_svg(chart.svg))  # for slides, rendered with the others
 
     def render_story(slug: str) -> dict[str, Content]:
         out: dict[str, Content] = {}
@@ -504,6 +521,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                 if chart.svg_narrow:
                     out[asset_path(f"{folder}/{slug}/charts/{chart.id}.narrow.svg", lang)] = chart.svg_narrow
                 out[asset_path(f"{folder}/{slug}/charts/{chart.id}.png", lang)] = CacheFile(*charting.png_file(chart.svg))
+            out.update(slide_files(r, slug, lang, drawn))
             out[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, drawn)
         return out
 
@@ -574,9 +592,17 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         for name, content in downloads.data_package(lib).items():
             for lang in LANGS:
                 out[asset_path(f"downloads/{name}", lang)] = content
+        book = downloads.workbook(lib, site_url, max(filter(None, changed.values()), default=None))
         for lang in LANGS:
+            out[asset_path(f"downloads/{downloads.WORKBOOK}", lang)] = book
             out[page_path("downloads/index.md", lang)] = r.downloads_page(lang)
         return out
+
+    def gallery_stories(lang: str) -> list[tuple[str, list]]:
+        return [(slug, drawn) for slug in order if (drawn := story_charts(slug, lang))]
+
+    def render_gallery() -> dict[str, Content]:
+        return {page_path("gallery/index.md", lang): r.gallery_page(lang, gallery_stories(lang)) for lang in LANGS}
 
     def render_home() -> dict[str, Content]:
         out: dict[str, Content] = {}
@@ -605,10 +631,29 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         Unit("home", _digest("home", common, template_digest("home.md.j2"), data_digest), render_home),
         Unit("flags", _digest("flags", common, template_digest("flags.md.j2"), data_digest),
              lambda: {page_path("flags/index.md", lang): r.flags_page(lang) for lang in LANGS}),
-        Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest),
-             render_downloads),
+        Unit("gallery", _digest("gallery", common, template_digest("gallery.md.j2"), data_digest), render_gallery,
+             lambda: [gallery_stories(lang) for lang in LANGS]),
+        Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest, handouts,
+                                  max(filter(None, changed.values()), default=None)), render_downloads),
     ]
     return units
+
+
+def slide_files(r: Renderer, slug: str, lang: str, drawn: list) -> dict[str, Content]:
+    """For slides: each chart's PNG on a 16:9 canvas (charts/<id>-16x9.png, casegen.widescreen) and, for a case,
+    its deck (<slug>-deck.pptx)."""
+    from . import charts as charting
+    from . import deck, widescreen
+
+    out: dict[str, Content] = {}
+    folder = r.folder(slug)
+    for chart in drawn:
+        out[asset_path(f"{folder}/{slug}/charts/{chart.id}-16x9.png", lang)] = \
+            CacheFile(*charting.png_file(widescreen.widescreen_svg(chart.svg)))
+    if slug in r.lib.cases:
+        out[asset_path(f"{folder}/{slug}/{deck.deck_name(slug)}", lang)] = \
+            deck.case_deck(deck.case_slides(r, slug, lang, drawn))
+    return out
 
 
 def render_site(lib: Library, site_url: str | None = None, changed: dict[str, str | None] | None = None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -279,34 +278,6 @@ def test_each_case_page_has_a_citation_box_and_its_downloads(built):
                 assert (folder / name).stat().st_size > 0, (prefix, name)
     assert (built.root / "site/downloads/datapackage.json").exists()
     assert (built.root / "site/en/downloads/datapackage.json").exists()
-
-
-def found(expected: str, pdf_text: str) -> bool:
-    """Whether ``expected`` is in text extracted from a PDF, where a CJK character may come back as its
-    radical look-alike (⻰ for 龙) and spacing differs."""
-    squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", expected))
-    pattern = "".join(f"(?:{re.escape(c)}|[\u2e80-\u2fdf])" if "\u4e00" <= c <= "\u9fff" else re.escape(c)
-                      for c in squeezed)
-    return re.search(pattern, pdf_text) is not None
-
-
-def test_each_case_has_a_pdf_handout_with_its_title_and_charts(built):
-    from pypdf import PdfReader
-
-    lib, _ = load_library(built.data)
-    for slug, case in lib.cases.items():
-        for prefix, lang in (("", "zh"), ("en/", "en")):
-            folder = built.root / "site" / prefix / "cases" / slug
-            assert f'href="{slug}-handout.pdf"' in (folder / "index.html").read_text(encoding="utf-8")
-            reader = PdfReader(folder / f"{slug}-handout.pdf")
-            # PDF text comes back with extra spaces and compatibility characters (⽉ for 月)
-            squeeze = lambda value: re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))  # noqa: E731
-            text = squeeze("".join(p.extract_text() for p in reader.pages))
-            assert found(getattr(case.title, lang), text)
-            # the charts are vector images: their titles are text in the PDF
-            chart_titles = re.findall(r'<figure class="cg-chart" [^>]*data-title="([^"]+)"',
-                                      (folder / "index.html").read_text(encoding="utf-8"))
-            assert chart_titles and all(found(html.unescape(t), text) for t in chart_titles), (slug, lang)
 
 
 def test_every_page_exists_in_both_languages(built):

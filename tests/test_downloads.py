@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 import pytest
 from frictionless import Package
 
 from casegen.cite import bib_escape, cite
-from casegen.downloads import NUMBER_COLUMNS, case_csv, case_json, data_package, spreadsheet_text
+from casegen.downloads import (FIGURE_FIELDS, NUMBER_COLUMNS, REGISTERS, WORKBOOK, case_csv, case_json, data_package,
+                                spreadsheet_text, workbook)
 from casegen.load import load_library
 from casegen.validate import check, validate
 from conftest import ROOT
@@ -147,3 +149,81 @@ def test_the_neutralised_data_package_still_validates(formula_lib, tmp_path):
     assert "leading '" in package["description"]
     figures = Package(str(tmp_path / "datapackage.json")).get_resource("figures").read_rows()
     assert -592.4 in [float(r["value"]) for r in figures]
+
+
+# --- Excel and WPS ------------------------------------------------------------------------------------------
+
+def test_every_csv_starts_with_a_byte_order_mark(lib):
+    """Excel and WPS on a Chinese Windows read a CSV without one as GBK and garble the Chinese text."""
+    files = {name: c for name, c in data_package(lib).items() if name.endswith(".csv")}
+    files["longyou-xuyong.csv"] = case_csv(lib, "longyou-xuyong")
+    for name, content in files.items():
+        data = content.encode("utf-8")
+        assert data.startswith(b"\xef\xbb\xbf") and not data.startswith(b"\xef\xbb\xbf\xef\xbb\xbf"), name
+        header = next(csv.reader(io.StringIO(content.encode("utf-8").decode("utf-8-sig"))))
+        assert header[0] in ("case", "id"), (name, header)
+    package = json.loads(data_package(lib)["datapackage.json"])
+    assert {r["encoding"] for r in package["resources"]} == {"utf-8-sig"}
+
+
+def test_the_built_site_csvs_start_with_a_byte_order_mark(built_site):
+    site = built_site.root / "site"
+    for path in [site / "downloads/figures.csv", site / "cases/longyou-xuyong/downloads/longyou-xuyong.csv",
+                 site / "en/downloads/sources.csv"]:
+        assert path.read_bytes()[:3] == b"\xef\xbb\xbf", path
+    assert (site / "downloads" / WORKBOOK).read_bytes() == (site / "en/downloads" / WORKBOOK).read_bytes()
+
+
+def read_book(data: bytes):
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data))
+
+
+def test_the_workbook_reads_back_with_filters_and_a_sheet_per_register(lib):
+    data = workbook(lib, "https://example.github.io/lib/", "2026-11-20")
+    assert data == workbook(lib, "https://example.github.io/lib/", "2026-11-20")  # same data, same bytes
+    book = read_book(data)
+    assert book.sheetnames == ["figures", *REGISTERS, "notes"]
+    figures = book["figures"]
+    header = [c.value for c in figures[1]]
+    assert header == FIGURE_FIELDS
+    assert figures.auto_filter.ref == f"A1:{figures.cell(1, len(header)).column_letter}{figures.max_row}"
+    assert figures.freeze_panes == "A2"
+    assert figures.max_row - 1 == sum(len(v) for v in lib.figures.values())
+    rows = list(figures.iter_rows(min_row=2, values_only=True))
+    value = header.index("value")
+    assert all(isinstance(r[value], (int, float)) for r in rows)  # numbers sort and filter as numbers
+    assert any("叙永" in (r[header.index("locator")] or "") or r[0] == "longyou-xuyong" for r in rows)
+    for name in REGISTERS:
+        sheet = book[name]
+        assert [c.value for c in sheet[1]][0] == "id" and sheet.auto_filter.ref
+        assert sheet.max_row - 1 == len(getattr(lib, name)), name
+    notes = {r[0]: r[1] for r in book["notes"].iter_rows(min_row=2, values_only=True)}
+    assert "CC BY 4.0" in notes["licence"] or "CC-BY-4.0" in notes["licence"]
+    assert "https://example.github.io/lib/" in notes["cite (GB/T 7714)"] and "2026-11-20" in notes["cite (GB/T 7714)"]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"2026-11-20T00:00:00Z" in z.read("docProps/core.xml")
+
+
+def test_no_workbook_cell_is_a_formula_and_text_stays_as_typed(formula_lib):
+    book = read_book(workbook(formula_lib))
+    texts = set()
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.add(cell.value)
+                    if cell.value.startswith(("=", "+", "-", "@")):
+                        assert cell.quotePrefix, (sheet.title, cell.coordinate)
+    assert set(FORMULAS) | {"=1+1", "@A1", "-1+1", "+x"} <= texts
+    values = [r[FIGURE_FIELDS.index("value")] for r in book["figures"].iter_rows(min_row=2, values_only=True)]
+    assert -592.4 in values
+
+
+def test_the_workbook_without_an_address_names_none(formula_lib):
+    notes = read_book(workbook(formula_lib))["notes"]
+    text = " ".join(str(v) for row in notes.iter_rows(values_only=True) for v in row if v)
+    assert "http" not in text.replace("https://creativecommons.org", "").replace("https://openfontlicense", "")

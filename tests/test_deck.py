@@ -1,0 +1,168 @@
+"""Slide decks: a 16:9 PowerPoint deck per case and language, linked from its page; `casegen deck` for several
+cases with a comparison slide; chart pictures on a 16:9 canvas; editable text with an East Asian font; the
+same bytes for the same data."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.oxml.ns import qn
+
+from browser import casegen_command
+from casegen import deck, widescreen
+from casegen.validate import validate
+from conftest import ROOT
+
+WIDE = (12192000, 6858000)  # EMU: 13.333 × 7.5 in, PowerPoint's 16:9
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return validate(ROOT / "data")
+
+
+def deck_of(built, slug: str, lang: str) -> Presentation:
+    return Presentation(built.root / "site" / ("" if lang == "zh" else "en/") / "cases" / slug / deck.deck_name(slug))
+
+
+def titles(prs) -> list[str]:
+    return [s.shapes.title.text for s in prs.slides]
+
+
+def charts_on_page(built, slug: str, lang: str) -> int:
+    page = (built.root / "site" / ("" if lang == "zh" else "en/") / "cases" / slug / "index.html").read_text(
+        encoding="utf-8")
+    return page.count('<figure class="cg-chart"')
+
+
+def test_every_case_has_a_16_9_deck_in_both_languages_with_its_slides(built_site, lib):
+    for slug, case in lib.cases.items():
+        for lang in ("zh", "en"):
+            prs = deck_of(built_site, slug, lang)
+            assert (prs.slide_width, prs.slide_height) == WIDE
+            names = titles(prs)
+            assert names[0] == getattr(case.title, lang)
+            expected = ["关键数据", "讨论题", "来源与引用"] if lang == "zh" else \
+                ["Key figures", "Discussion questions", "Sources and citation"]
+            assert all(e in names for e in expected), (slug, lang, names)
+            assert any(n.startswith("结对概况" if lang == "zh" else "The pairing at a glance") for n in names)
+            assert any(n.startswith("案例要点" if lang == "zh" else "The story in brief") for n in names)
+            pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+            assert len(pictures) == charts_on_page(built_site, slug, lang) > 0, (slug, lang)
+            for picture in pictures:
+                width, height = Image.open(io.BytesIO(picture.image.blob)).size
+                assert width * 9 == height * 16, (slug, lang, width, height)
+
+
+def test_deck_text_is_editable_and_set_in_a_cjk_font(built_site):
+    prs = deck_of(built_site, "longyou-xuyong", "zh")
+    runs = [r for s in prs.slides for sh in s.shapes if sh.has_text_frame
+            for p in sh.text_frame.paragraphs for r in p.runs if r.text.strip()]
+    runs += [r for s in prs.slides for sh in s.shapes if sh.has_table
+             for row in sh.table.rows for cell in row.cells for p in cell.text_frame.paragraphs for r in p.runs]
+    assert len(runs) > 40
+    for run in runs:
+        ea = run._r.find(qn("a:rPr")).find(qn("a:ea"))
+        assert ea is not None and ea.get("typeface") == deck.EA_FONT, run.text
+    text = "".join(r.text for r in runs)
+    assert "叙永" in text and "讨论" in text
+    # the key figures slide keeps each figure's locator in its notes
+    slide = next(s for s in prs.slides if s.shapes.title.text == "关键数据")
+    assert "§" in slide.notes_slide.notes_text_frame.text or "表" in slide.notes_slide.notes_text_frame.text
+
+
+def test_the_case_page_and_the_downloads_page_link_the_decks(built_site, lib):
+    site = built_site.root / "site"
+    for prefix in ("", "en/"):
+        downloads = (site / prefix / "downloads" / "index.html").read_text(encoding="utf-8")
+        for slug in lib.cases:
+            page = (site / prefix / "cases" / slug / "index.html").read_text(encoding="utf-8")
+            assert f'href="{deck.deck_name(slug)}"' in page
+            assert f'href="../cases/{slug}/{deck.deck_name(slug)}"' in downloads
+            assert f'href="../cases/{slug}/{slug}-handout.pdf"' in downloads
+
+
+def test_a_deck_has_the_same_bytes_for_the_same_data(built_site, lib):
+    from casegen import charts
+    from casegen.render import Renderer
+
+    slug = "zhejiang-sichuan"
+    path = built_site.root / "site" / "cases" / slug / deck.deck_name(slug)
+    with zipfile.ZipFile(path) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert f"<dc:title>{lib.cases[slug].title.zh}</dc:title>" in core
+    assert "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2000-01-01T00:00:00Z" in core  # no git: no date known
+    saved = charts.CACHE
+    charts.CACHE = built_site.root / "build" / "cache"  # the built site's charts
+    try:
+        again = deck.case_deck(deck.case_slides(Renderer(lib), slug, "zh", charts.case_charts(lib, slug, "zh")))
+    finally:
+        charts.CACHE = saved
+    assert again == path.read_bytes()
+
+
+def test_casegen_deck_combines_cases_with_a_comparison_slide(built_site, tmp_path):
+    out = tmp_path / "workshop.pptx"
+    cmd = [*casegen_command(), "--root", str(built_site.root), "deck", "longyou-xuyong", "zhejiang-sichuan",
+           "-o", str(out), "--lang", "en"]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    prs = Presentation(out)
+    assert (prs.slide_width, prs.slide_height) == WIDE
+    names = titles(prs)
+    assert names[0] == "Workshop slides" and names[-1] == "Comparing the cases"
+    assert "Longyou–Xuyong labour cooperation" in names and "Zhejiang–Sichuan labour cooperation" in names
+    table = next(sh.table for sh in prs.slides[-1].shapes if sh.has_table)
+    header = [c.text for c in table.rows[0].cells]
+    assert header[1:] == ["Longyou–Xuyong labour cooperation", "Zhejiang–Sichuan labour cooperation"]
+    assert len(table.rows) > 4  # pairing, level, period, then measures
+    # the same command gives the same bytes
+    again = tmp_path / "again.pptx"
+    subprocess.run([*cmd[:-3], str(again), "--lang", "en"], check=True, capture_output=True)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_casegen_deck_refuses_an_unknown_case(built_site, tmp_path):
+    result = subprocess.run([*casegen_command(), "--root", str(built_site.root), "deck", "no-such-case",
+                             "-o", str(tmp_path / "x.pptx")], capture_output=True, text=True)
+    assert result.returncode == 1 and "no case 'no-such-case'" in result.stderr and "longyou-xuyong" in result.stderr
+    assert not (tmp_path / "x.pptx").exists()
+
+
+# --- 16:9 pictures ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", [(1274, 1108), (1296, 1408), (3000, 400), (16, 9), (1, 1)])
+def test_the_canvas_is_exactly_16_9_and_holds_the_chart(size):
+    width, height = widescreen.canvas_size(*size)
+    assert width * 9 == height * 16 and width >= size[0] and height >= size[1]
+
+
+def test_the_chart_is_centred_on_a_white_16_9_canvas():
+    chart = '<svg role="img" xmlns="http://www.w3.org/2000/svg" width="600" height="500" viewBox="0 0 600 500">' \
+            '<text x="1" y="2">人&amp;</text></svg>'
+    wide = widescreen.widescreen_svg(chart)
+    assert widescreen.canvas_size(600, 500) == (976, 549)  # a margin of 24 px around the chart
+    assert wide.startswith('<svg xmlns="http://www.w3.org/2000/svg" width="976" height="549" viewBox="0 0 976 549">')
+    assert '<rect width="976" height="549" fill="white"/>' in wide
+    assert '<svg x="188" y="24.5" role="img"' in wide and "<text x=\"1\" y=\"2\">人&amp;</text></svg></svg>" in wide
+    assert not widescreen.sized("\0pending-chart\0{}") and widescreen.sized(chart)
+    assert 'width="736" height="414"' in widescreen.widescreen_svg("<svg><!-- a stand-in --></svg>")
+
+
+def test_the_16_9_chart_pngs_and_the_gallery(built_site, lib):
+    site = built_site.root / "site"
+    for prefix in ("", "en/"):
+        gallery = (site / prefix / "gallery" / "index.html").read_text(encoding="utf-8")
+        for slug in lib.cases:
+            for png in sorted((site / prefix / "cases" / slug / "charts").glob("*-16x9.png")):
+                width, height = Image.open(png).size
+                assert width * 9 == height * 16, png
+                assert f'href="../cases/{slug}/charts/{png.name}"' in gallery
+                assert f'src="../cases/{slug}/charts/{png.name.replace("-16x9.png", ".svg")}"' in gallery
+        assert gallery.count("-16x9.png") == sum(1 for _ in (site / prefix).glob("*/*/charts/*-16x9.png"))
