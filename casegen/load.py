@@ -19,7 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .models import (DATE, FIGURE_COLUMNS, FILE_NAME, LENGTH_KINDS, MAX_ID, METRIC_ID, REQUIRED_COLUMNS, SLUG, Case,
-                     Category, Figure, Group, Indicator, Mechanism, Metric, Practice, Region, SearchTerms, Source, Unit)
+                     Category, Figure, GlossaryTerm, Group, Indicator, Mechanism, Metric, Practice, Region, SearchTerms,
+                     Source, Unit)
 from .problems import Problem, clip, warning
 from .yamlio import CONTROL, CONTROL_HINT, MAX_YAML_BYTES, YamlDoc, decode, dotted, load_yaml, read_bytes, refusal
 
@@ -104,6 +105,7 @@ class Library:
     # them are not reported either, the register's own problem says what to fix
     unreadable: set[str] = field(default_factory=set)
     search_terms: list[str] = field(default_factory=list)
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)  # data/glossary.yaml (optional)
     # what validate() found worth a look that does not stop the build (see Problem.severity)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -464,7 +466,7 @@ def _scan(lib: Library, problems: list[Problem]) -> set[Path]:
     return refused
 
 
-KNOWN_FILES = {*REGISTERS, "metrics.yaml", "search.yaml"}
+KNOWN_FILES = {*REGISTERS, "metrics.yaml", "search.yaml", "glossary.yaml"}
 
 
 def _stray_yaml(lib: Library, path: Path, problems: list[Problem]) -> None:
@@ -588,6 +590,12 @@ def load_library(data_dir: Path) -> tuple[Library, list[Problem]]:
                 lib.search_terms = SearchTerms.model_validate(doc.data).terms
             except ValidationError as exc:
                 problems.extend(model_problems(exc, doc, (), doc.path, None))
+    glossary_path = data_dir / "glossary.yaml"  # optional: a library without one has no glossary page
+    if os.path.lexists(glossary_path) and glossary_path not in refused:
+        doc = load_yaml(glossary_path, lib.shown(glossary_path), problems, root)
+        if doc is not None:
+            lib.docs[doc.path] = doc
+            lib.glossary = _load_list(lib, doc, (), GlossaryTerm, "term", problems)
     stories = 0
     for kind, file_name, model in (("cases", "case.yaml", Case), ("practices", "practice.yaml", Practice)):
         folder = data_dir / kind

@@ -255,6 +255,9 @@ class Metric(Named):
     ordered_codes: bool = Field(False, description="true when the codes are in order (1 = primary school … 4 = "
                                                    "university), so that their mean says something; a mean of "
                                                    "unordered codes (industries) is printed with a warning, never drawn")
+    noun: Name | None = Field(None, description="what a count of it is called in English when its unit is a generic "
+                              "counter (个, 家, 次 …): jobs, cities, workshops. English pages print '9,087 jobs', "
+                              "never '9,087 units'")
 
 
 class IndicatorMetric(BaseModel):
@@ -389,6 +392,44 @@ class NotFigure(Record):
                                          "words …")
 
 
+def _key_figure_ref(value):
+    # a metric id alone is the short form of {metric: id}
+    return {"metric": value} if isinstance(value, str) else value
+
+
+class KeyFigureRef(Record):
+    """A key figure: the row of figures.csv whose columns have these values. Only the metric is required; add
+    columns (category, scope, series, start, end, source) until one row alone matches. Rows can be moved
+    freely: the reference names what a figure is, not where it sits."""
+
+    metric: MetricId
+    category: Slug | Literal[""] | None = Field(None, description='"" names the row without a category')
+    scope: Slug | None = None
+    series: Literal["actual", "target", "expected", "plan"] | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    source: Slug | None = None
+
+    def matches(self, f: "Figure") -> bool:
+        return all(getattr(self, name) is None or getattr(self, name) == getattr(f, name)
+                   for name in type(self).model_fields)
+
+    def shown(self) -> str:
+        return ", ".join(f"{name}={getattr(self, name)}" for name in type(self).model_fields
+                         if getattr(self, name) is not None)
+
+
+KeyFigure = Annotated[KeyFigureRef, BeforeValidator(_key_figure_ref)]
+
+
+class MechanismUse(Record):
+    """How a case or practice used one of its mechanisms, in a sentence or two of the editor's own words."""
+
+    mechanism: Slug
+    zh: NoteText = Field(description="Chinese text (中文)")
+    en: NoteText = Field(description="English text")
+
+
 class Story(Record):
     """What cases and practices share: the narrative and the trainer kit."""
 
@@ -405,6 +446,14 @@ class Story(Record):
     objectives: list[Note] = Field([], max_length=50)
     questions: list[Note] = Field([], max_length=50)
     takeaways: list[Note] = Field([], max_length=50)
+    key_figures: list[KeyFigure] = Field(
+        [], max_length=12, description="what leads the page, in order: references to rows of figures.csv (a metric "
+        "id, or metric with category, scope, series, start, end or source until one row alone matches); the first "
+        "is the case's headline on the home page. Outcomes first: people placed, people reached, people out of "
+        "poverty")
+    mechanism_uses: list[MechanismUse] = Field(
+        [], max_length=100, description="for mechanisms of this case: how the case used it, in both languages "
+        "(shown on the mechanism's page)")
     not_figures: list[NotFigure] = Field(
         [], max_length=200, description="numbers in the story that are no figure of figures.csv, each with a reason; "
         "every other number in the story must be a figure (years, dates, ordinals and list markers excepted)")
@@ -504,6 +553,24 @@ class Figure(Record):
     @property
     def period_key(self) -> tuple:
         return (self.scope, self.series, self.category, self.start, self.end, self.source)
+
+
+class TermForms(Record):
+    """The words a term is written with in running text, per language (the first is the one pages show)."""
+
+    zh: list[Term] = Field(min_length=1, max_length=10)
+    en: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME),
+                       AfterValidator(no_invisible)]] = Field(min_length=1, max_length=10)
+
+
+class GlossaryTerm(Record):
+    """data/glossary.yaml: a term of the programme, explained for readers who do not know it."""
+
+    id: Slug
+    forms: TermForms = Field(description="how the term is written: zh as the sources write it (建档立卡), en as "
+                                         "the English pages translate it (registered as poor)")
+    definition: Note = Field(description="what it means, in your own words and no more than the sources and "
+                                         "general knowledge support; both languages")
 
 
 class SearchTerms(Record):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, RootModel
 
-from .models import Case, Category, Mechanism, MetricsFile, Practice, Region, SearchTerms, Source, Unit
+from .models import Case, Category, GlossaryTerm, Mechanism, MetricsFile, Practice, Region, SearchTerms, Source, Unit
 
 
 def _list_of(model: type[BaseModel]) -> type[RootModel]:
@@ -24,6 +24,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "case": Case,
     "practice": Practice,
     "search": SearchTerms,
+    "glossary": _list_of(GlossaryTerm),
 }
 
 

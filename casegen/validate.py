@@ -13,7 +13,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from . import qualifiers, storynumbers
+from . import keyfigures, qualifiers, storynumbers
 from .load import Library, load_library
 from .models import FLAGS, MAX_BASE_VALUE, Figure, earliest, latest
 from .problems import DataError, Problem, clip, errors, warning
@@ -162,12 +162,58 @@ class Checker:
                     self.add(path, doc.line(loc), ".".join(map(str, loc)), "placeholder text left from `casegen new`",
                              "write the text in your own words", "text")
             self._story_numbers(slug, story, path, doc)
+            self._key_figures(slug, story, path, doc)
+            self._mechanism_uses(story, path, doc)
             cited = {f.source for f in lib.figures.get(slug, [])}
             for source in sorted(cited - set(story.sources)):
                 if source in lib.sources:
                     self.add(path, doc.line(("sources",)), "sources",
                              f"figures.csv cites source '{source}' which is not listed here",
                              f"add '{source}' to sources", "reference")
+
+    def _key_figures(self, slug: str, story, path: str, doc) -> None:
+        """Each key figure names exactly one row of the case's figures.csv, and no row twice."""
+        if slug not in self.lib.figures:
+            return  # figures.csv could not be read: its own problem says so
+        figures = self.lib.figures[slug]
+        figures_file = self.lib.figure_files.get(slug, "figures.csv").rsplit("/", 1)[-1]
+        named: dict[int, int] = {}
+        for i, ref in enumerate(story.key_figures):
+            field, line = f"key_figures.{i}", doc.line(("key_figures", i))
+            found = keyfigures.matches(ref, figures)
+            if not found:
+                same_metric = [f for f in figures if f.metric == ref.metric]
+                self.add(path, line, field, f"no row of {figures_file} matches {clip(ref.shown(), 120)}",
+                         f"the metric has rows on lines {', '.join(str(f.line) for f in same_metric[:8])}: copy "
+                         "their category, scope, series, start, end or source" if same_metric else
+                         f"use a metric of {figures_file}; check the spelling", "reference")
+            elif len(found) > 1:
+                differ = [name for name in ("category", "scope", "series", "start", "end", "source")
+                          if len({getattr(f, name) for f in found}) > 1]
+                self.add(path, line, field, f"{len(found)} rows of {figures_file} match {clip(ref.shown(), 120)} "
+                         f"(lines {', '.join(str(f.line) for f in found[:8])})",
+                         f"add {' or '.join(differ) or 'another column'} to name one row, e.g. "
+                         f"{{metric: {ref.metric}, {differ[0] if differ else 'source'}: "
+                         f"{getattr(found[0], differ[0] if differ else 'source') or chr(39) * 2}}}", "reference")
+            elif found[0].line in named:
+                self.add(path, line, field, f"names the same figure ({figures_file} line {found[0].line}) as "
+                         f"key_figures.{named[found[0].line]}", "remove one of the two entries", "duplicate")
+            else:
+                named[found[0].line] = i
+
+    def _mechanism_uses(self, story, path: str, doc) -> None:
+        """How a case used a mechanism is said for one of its own mechanisms, once."""
+        seen: dict[str, int] = {}
+        for i, use in enumerate(story.mechanism_uses):
+            field, line = f"mechanism_uses.{i}.mechanism", doc.line(("mechanism_uses", i, "mechanism"))
+            if use.mechanism not in story.mechanisms:
+                self.add(path, line, field, f"'{clip(use.mechanism)}' is not among this story's mechanisms",
+                         "add it to mechanisms, or correct the id", "reference")
+            elif use.mechanism in seen:
+                self.add(path, line, field, f"'{clip(use.mechanism)}' is described twice (first as "
+                         f"mechanism_uses.{seen[use.mechanism]})", "merge the two entries", "duplicate")
+            else:
+                seen[use.mechanism] = i
 
     def _story_numbers(self, slug: str, story, path: str, doc) -> None:
         """Every number in the story's texts is a figure of the case, clearly no figure (a year, a date, an
