@@ -1,4 +1,9 @@
-"""The home page's diagram of east → west pairings, drawn as a plain SVG (no JavaScript, prints well)."""
+"""The home page's diagram of east → west pairings, drawn as a plain SVG (no JavaScript, prints well).
+
+The home page puts it inline (``links`` given), so that each pairing is a link to its case and the page's colour
+scheme reaches it: the classes cg-d-* take their colours from Material's variables (docs/assets/stylesheets/
+pages.css), which override the fill and stroke attributes. The same SVG without links is the downloadable file,
+in the light colours of its attributes."""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans
 ACCENT, GREY, INK = "#3949ab", "#9e9e9e", "#212121"
 
 
-def pairings_svg(lib: Library, lang: str) -> str:
-    """East regions on the left, west regions on the right, one arrow per case."""
+def pairings_svg(lib: Library, lang: str, links: dict[str, str] | None = None) -> str:
+    """East regions on the left, west regions on the right, one arrow per pairing. ``links`` (case slug → href)
+    makes each arrow, and each western region with one case, a link to that case."""
     def province(region_id: str) -> str:
         node = lib.regions[region_id]
         while node.level not in ("province", "country") and node.parent:
@@ -34,29 +40,47 @@ def pairings_svg(lib: Library, lang: str) -> str:
 
     heading_east, heading_west = ("东部帮扶方", "西部受援方") if lang == "zh" else ("Helping (east)", "Helped (west)")
     title = "东西部劳务协作结对" if lang == "zh" else "East–West labour cooperation pairings"
+    role = 'role="group"' if links else 'role="img"'
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
-             f'height="{height}" role="img" aria-labelledby="pairings-title" font-family="{FONT}">',
+             f'height="{height}" {role} aria-labelledby="pairings-title" font-family="{FONT}" class="cg-d">',
              f'<title id="pairings-title">{escape(title)}</title>',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-             f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{ACCENT}"/></marker></defs>',
-             f'<text x="190" y="22" font-size="14" fill="{GREY}" text-anchor="end">{escape(heading_east)}</text>',
-             f'<text x="522" y="22" font-size="14" fill="{GREY}">{escape(heading_west)}</text>']
-    # one arrow per pairing: cases sharing a pairing (and its level) would draw the same path again
-    pairings = list(dict.fromkeys((case.east, case.west, case.level) for _, case in cases))
+             f'orient="auto"><path class="cg-d-accent-fill" d="M0,0 L10,5 L0,10 z" fill="{ACCENT}"/></marker></defs>',
+             f'<text class="cg-d-muted" x="190" y="22" font-size="14" fill="{GREY}" text-anchor="end">'
+             f'{escape(heading_east)}</text>',
+             f'<text class="cg-d-muted" x="522" y="22" font-size="14" fill="{GREY}">{escape(heading_west)}</text>']
+    # one arrow per pairing: cases sharing a pairing (and its level) would draw the same path again; it links
+    # to the first of them
+    pairings: dict[tuple, str] = {}
+    for slug, case in cases:
+        pairings.setdefault((case.east, case.west, case.level), slug)
     east_row, west_row = {r: i for i, r in enumerate(easts)}, {r: i for i, r in enumerate(wests)}
-    for east, west, level in pairings:
+    for (east, west, level), slug in pairings.items():
         y1, y2 = y(east_row[east], len(easts)), y(west_row[west], len(wests))
         dash = "" if level == "province" else ' stroke-dasharray="5 4"'
-        parts.append(f'<path d="M 200 {y1:.1f} C 360 {y1:.1f}, 360 {y2:.1f}, 512 {y2:.1f}" fill="none" '
-                     f'stroke="{ACCENT}" stroke-width="2"{dash} marker-end="url(#arrow)"/>')
+        curve = f"M 200 {y1:.1f} C 360 {y1:.1f}, 360 {y2:.1f}, 512 {y2:.1f}"
+        arrow = (f'<path class="cg-d-accent" d="{curve}" fill="none" stroke="{ACCENT}" stroke-width="2"{dash} '
+                 f'marker-end="url(#arrow)"/>')
+        if links:
+            title = escape(getattr(lib.cases[slug].title, lang))
+            # a wide invisible stroke along the arrow: a target a finger can hit
+            arrow = (f'<a href="{escape(links[slug])}" class="cg-d-link"><title>{title}</title>{arrow}'
+                     f'<path d="{curve}" fill="none" stroke="transparent" stroke-width="14"/></a>')
+        parts.append(arrow)
+    by_west: dict[str, list[str]] = {}
+    for slug, case in cases:
+        by_west.setdefault(case.west, []).append(slug)
     for i, region_id in enumerate(easts):
-        parts.append(f'<text x="190" y="{y(i, len(easts)) + 5:.1f}" font-size="16" fill="{INK}" '
+        parts.append(f'<text class="cg-d-ink" x="190" y="{y(i, len(easts)) + 5:.1f}" font-size="16" fill="{INK}" '
                      f'text-anchor="end">{escape(name(region_id))}</text>')
     for i, region_id in enumerate(wests):
-        parts.append(f'<text x="522" y="{y(i, len(wests)) + 5:.1f}" font-size="16" fill="{INK}">'
-                     f'{escape(name(region_id))}</text>')
+        label = (f'<text class="cg-d-ink" x="522" y="{y(i, len(wests)) + 5:.1f}" font-size="16" fill="{INK}">'
+                 f'{escape(name(region_id))}</text>')
+        if links and len(by_west.get(region_id, [])) == 1:
+            label = f'<a href="{escape(links[by_west[region_id][0]])}" class="cg-d-link">{label}</a>'
+        parts.append(label)
     legend = "实线：省级结对；虚线：市县结对" if lang == "zh" else "Solid: provincial pairing; dashed: city or county pairing"
-    parts.append(f'<text x="{WIDTH / 2:.0f}" y="{height - 4}" font-size="12" fill="{GREY}" '
+    parts.append(f'<text class="cg-d-muted" x="{WIDTH / 2:.0f}" y="{height - 4}" font-size="12" fill="{GREY}" '
                  f'text-anchor="middle">{escape(legend)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

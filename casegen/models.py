@@ -292,6 +292,8 @@ class MetricsFile(Record):
 class Mechanism(Named):
     id: Slug
     description: Text | None = Field(None, description="what the mechanism is and how it works, both languages")
+    groups: list[Slug] = Field([], max_length=20, description="comparison groups (metrics.yaml) whose figures show "
+                               "the mechanism at work: its page links to their comparisons")
 
 
 class Category(Named):
@@ -428,6 +430,8 @@ class MechanismUse(Record):
     mechanism: Slug
     zh: NoteText = Field(description="Chinese text (中文)")
     en: NoteText = Field(description="English text")
+    figures: list[KeyFigure] = Field([], max_length=6, description="rows of figures.csv that show it, named as in "
+                                     "key_figures")
 
 
 class Story(Record):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,10 +24,10 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import qualifiers, scales, storynumbers, text
+from . import keyfigures, locators, qualifiers, scales, storynumbers, text
 from .cite import cite
 from .diagram import pairings_svg
-from .derive import Derived, comparisons, representative
+from .derive import Derived, comparisons
 from .load import Library
 from .models import Case, Figure, Practice
 from .write import CacheFile
@@ -53,8 +54,28 @@ def asset_path(rel: str, lang: str) -> str:
 
 
 def figure_anchor(line: int) -> str:
-    """The id of a figure's row in the figure tables of its case page: fig-<its line in figures.csv>."""
+    """The id of a figure's row in the figure table of its case's data page: fig-<its line in figures.csv>."""
     return f"fig-{int(line)}"
+
+
+DATA_PAGE = "data.md"  # beside a story's index.md: /cases/<slug>/data/, every figure of the case
+
+
+def english_unit(lib: Library, f: Figure, unit) -> str:
+    """What an English page calls the unit of ``f``: the metric's own noun where the unit is a generic counter
+    (个, 家, 次 …: 20,605 jobs, 14 cities, never 'units'), else the unit's English name."""
+    metric = lib.metrics.get(f.metric)
+    if metric is not None and metric.noun and unit.dimension == "items":
+        return metric.noun
+    return unit.en
+
+
+def base_unit(lib: Library, unit):
+    """The unit a 万 or 亿 unit counts in (万次 → 次, 万人 → 人), else its dimension's unit of factor 1."""
+    for prefix in ("万", "亿"):
+        if unit.id.startswith(prefix) and unit.id[len(prefix):] in lib.units:
+            return lib.units[unit.id[len(prefix):]]
+    return next((b for b in lib.units.values() if b.dimension == unit.dimension and b.factor == 1), None)
 
 
 @dataclass
@@ -126,28 +147,38 @@ class Renderer:
             shown = text.number(f.published_value, lang)
             return qualifiers.zh(shown, "", f.qualifier) if lang == "zh" else qualifiers.en(shown, f.qualifier)
 
-        def amount(f: Figure) -> str:
-            """Value and unit as a reader says them. In English a 万 or 亿 unit is also written out in full
-            (18.7万人 → 187,000 people), with the published number kept beside it. A 0–1 share reads as a
-            percentage, a mean of codes with what its codes stand for (casegen.scales)."""
+        def amount(f: Figure) -> Markup:
+            """Value and unit as a reader says them. In English a count in a generic unit takes the metric's noun
+            (20,605 jobs), and a 万 or 亿 unit is written out in full (18.7万人 → 187,000 people) with the
+            published form beside it, marked as Chinese. A 0–1 share reads as a percentage, a mean of codes with
+            what its codes stand for (casegen.scales)."""
             u = lib.units.get(f.unit)
             shown = text.number(f.published_value, lang)
             if scales.is_share(f.unit):
                 pct = f"{text.number(scales.percent(f.published_value), lang)}%"
-                return qualifiers.zh(pct, "", f.qualifier) if lang == "zh" else qualifiers.en(pct, f.qualifier)
+                return text.escape(qualifiers.zh(pct, "", f.qualifier) if lang == "zh" else
+                                   qualifiers.en(pct, f.qualifier))
             m = lib.metrics.get(f.metric)
             if scales.is_code_mean(f.unit) and m is not None and m.codes is not None:
                 said = t("code_mean").replace("N", shown).replace("CODES", getattr(m.codes, lang))
-                return said + ("" if m.ordered_codes else t("codes_unordered"))
+                return text.escape(said + ("" if m.ordered_codes else t("codes_unordered")))
             if lang == "zh":
-                return qualifiers.zh(shown, u.zh if u else f.unit, f.qualifier)
-            if u and u.factor >= 10000:
-                base = next((b for b in lib.units.values() if b.dimension == u.dimension and b.factor == 1), None)
-                if base is not None:
-                    full = f"{f.value * u.factor:,.0f}"
-                    published = qualifiers.zh(shown, u.zh, f.qualifier)
-                    return qualifiers.en(f"{full}\u00a0{base.en}", f.qualifier) + f" ({published})"
-            return qualifiers.en(f"{shown}\u00a0{u.en if u else f.unit}", f.qualifier)
+                return text.escape(qualifiers.zh(shown, u.zh if u else f.unit, f.qualifier))
+            if u and u.factor >= 10000 and (base := base_unit(lib, u)) is not None:
+                full = text.number(f"{f.value * u.factor / base.factor:.0f}", "en")
+                published = qualifiers.zh(text.number(f.published_value, "zh"), u.zh, f.qualifier)
+                return text.escape(qualifiers.en(f"{full}\u00a0{english_unit(lib, f, base)}", f.qualifier)) + \
+                    Markup(' (<span lang="zh">') + text.escape(published) + Markup("</span>)")
+            return text.escape(qualifiers.en(f"{shown}\u00a0{english_unit(lib, f, u) if u else f.unit}", f.qualifier))
+
+        def locator(f: Figure) -> Markup:
+            return locators.shown(f.locator, lang)
+
+        def note(f: Figure) -> Markup:
+            return text.escape(f.note_zh) if lang == "zh" else locators.mark_chinese(f.note_en)
+
+        def flag_text(flag) -> Markup:
+            return text.escape(flag.zh) if lang == "zh" else locators.mark_chinese(flag.en)
 
         def unit(unit_id: str) -> str:
             u = lib.units.get(unit_id)
@@ -172,15 +203,16 @@ class Renderer:
                 return f"{d.value:,.1f} {base.name(lang)}" if base.factor == 1 else f"{d.value:,.0f}"
             return f"{d.value:.1f}"
 
-        def flag_mark(f: Figure) -> Markup:
-            """At a figure contradictions concern: a marker linking to each one's explanation on the case page."""
+        def flag_mark(f: Figure, page: str = "") -> Markup:
+            """At a figure contradictions concern: a marker linking to each one's explanation on the data page
+            (``page`` is DATA_PAGE from the story page beside it, "" on the data page itself)."""
             found = lib.flags_of(f)
             if not found:
                 return Markup("")
             label = text.escape(t("flag_marker"))
             if len(found) == 1:
-                return Markup(f" ⚠ [{label}](#{found[0].anchor})")
-            return Markup(f" ⚠ {label}" + "".join(f" [{n}](#{flag.anchor})" for n, flag in enumerate(found, 1)))
+                return Markup(f" [⚠\u00a0{label}]({page}#{found[0].anchor})")
+            return Markup(f" ⚠\u00a0{label}" + "".join(f" [{n}]({page}#{flag.anchor})" for n, flag in enumerate(found, 1)))
 
         def flags_in(figures: list[Figure]) -> list:
             """The flags that concern any of ``figures``, once each, in the order of the figures."""
@@ -191,9 +223,16 @@ class Renderer:
             return list(found.values())
 
         def flag_target(flag) -> str:
-            """Where a flag is explained: its entry on its case or practice page."""
-            folder = "cases" if flag.slug in lib.cases else "practices"
-            return f"{folder}/{flag.slug}/index.md#{flag.anchor}"
+            """Where a flag is explained: its entry on the data page of its case or practice."""
+            return f"{self.folder(flag.slug)}/{flag.slug}/{DATA_PAGE}#{flag.anchor}"
+
+        def figure_target(slug: str, f: Figure) -> str:
+            """A figure's row on the data page of its case or practice."""
+            return f"{self.folder(slug)}/{slug}/{DATA_PAGE}#{figure_anchor(f.line)}"
+
+        def link_figure(slug: str, f: Figure) -> Markup:
+            """A figure's value and unit, linking to its row on the data page."""
+            return link(amount(f), figure_target(slug, f))
 
         def chart_html(chart) -> Markup:
             """A chart as a static SVG image with its caption and, below, its data as a table."""
@@ -211,7 +250,7 @@ class Renderer:
                     f'<figcaption><a href="{src}" download>{esc(t("download_svg"))}</a>'
                     f' · <a href="{src.removesuffix(".svg")}.png" download>{esc(t("download_png"))}</a></figcaption>',
                     "</figure>", "",
-                    f'??? note "{esc(t("data_table"))}: {esc(chart.title)}"', ""]
+                    f'??? note "{esc(t("data_table"))}{esc(t("colon"))}{esc(chart.title)}"', ""]
             header, *rows = chart.table
             lines = ["    | " + " | ".join(text.escape(c) for c in header) + " |",
                      "    |" + "---|" * len(header)]
@@ -221,7 +260,9 @@ class Renderer:
         return dict(lang=lang, t=t, tr=tr, link=link, region=region, region_path=region_path,
                     derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link, amount=amount,
                     story_link=story_link, source_link=source_link, value=value, unit=unit, metric=metric,
-                    figure_anchor=figure_anchor,
+                    figure_anchor=figure_anchor, locator=locator, note=note, flag_text=flag_text,
+                    figure_target=figure_target, link_figure=link_figure, data_page=Markup(DATA_PAGE), number=lambda v: text.number(str(v), lang),
+                    html=lambda v: Markup(text.html_attr(v)),  # text inside an HTML element we write
                     flag_of=lib.flag_of, flags_of=lib.flags_of, flag_mark=flag_mark, flag_target=flag_target, flags_in=flags_in,
                     category=category, period=period, lib=lib, up=up, date=lambda d: text.date(d, lang))
 
@@ -245,25 +286,9 @@ class Renderer:
                 out[case.parent].append(slug)
         return out
 
-    @cached_property
-    def headline_metrics(self) -> list:
-        # Outcomes first: people placed, jobs, income, then the means (training, posts, fairs, money).
-        priority = ("placement", "jobs", "income", "training", "posts", "fairs", "funds", "poverty")
-        return sorted((m for m in self.lib.metrics.values() if m.group in priority and not m.part_of),
-                      key=lambda m: priority.index(m.group))
-
     def key_figures(self, slug: str, limit: int = 6) -> list[Figure]:
-        """A case's headline numbers: one actual, unbroken-down figure per outcome metric, register order."""
-        by_metric: dict[str, list[Figure]] = defaultdict(list)
-        for f in self.lib.figures.get(slug, []):
-            by_metric[f.metric].append(f)
-        chosen = []
-        for metric in self.headline_metrics:
-            if metric.id in by_metric:
-                pick = representative(self.lib, slug, by_metric[metric.id])
-                if pick is not None:
-                    chosen.append(pick)
-        return chosen[:limit]
+        """What leads a story page: its editor's key_figures, or the rule's outcomes (see keyfigures)."""
+        return keyfigures.chosen(self.lib, slug, limit)
 
     def folder(self, slug: str) -> str:
         return "cases" if slug in self.lib.cases else "practices"
@@ -282,10 +307,11 @@ class Renderer:
         lib = self.lib
         story = self.stories[slug]
         figures = lib.figures.get(slug, [])
+        flags = lib.flag_index().by_story.get(slug, [])
         return self.render(
             "story.md.j2", lang, depth=2, slug=slug, folder=self.folder(slug), story=story,
-            is_case=isinstance(story, Case),
-            groups=self.figure_groups(figures), flags=lib.flag_index().by_story.get(slug, []),
+            is_case=isinstance(story, Case), flag_count=len(flags),
+            flagged_figures=sum(len(flag.figures) for flag in flags),
             children=sorted(self.children.get(slug, [])), figure_count=len(figures),
             key_figures=self.key_figures(slug), charts=charts, citation=self.citation(slug, lang),
             handout=f"{slug}-handout.pdf" if self.handouts and slug in lib.cases else None,
@@ -294,19 +320,62 @@ class Renderer:
                                                                     f"{text.html_attr(value)}</code></pre>"),
             **self.story_numbers(slug, lang))
 
+    def data_page(self, slug: str, lang: str) -> str:
+        """Every figure of a story in one table (sortable and filterable where JavaScript runs), and each
+        contradiction in its sources explained once, with links to the figures it concerns and back."""
+        lib = self.lib
+        story = self.stories[slug]
+        figures = lib.figures.get(slug, [])
+        order = {m: i for i, m in enumerate(lib.metrics)}
+        rows = sorted(figures, key=lambda f: (order.get(f.metric, len(order)), f.line))
+        return self.render("data.md.j2", lang, depth=2, slug=slug, folder=self.folder(slug), story=story,
+                           rows=rows, flags=lib.flag_index().by_story.get(slug, []),
+                           citation_url=self.page_url(slug, lang))
+
+    def glossary_spans(self, lang: str) -> Callable[[str], list]:
+        """spans(text) → a tooltip (text.Tip) on the first use of each glossary term on one page: a new function
+        for each page, which remembers the terms it has explained."""
+        seen: set[str] = set()
+        terms = [(term, form) for term in self.lib.glossary.values() for form in getattr(term.forms, lang)]
+        terms.sort(key=lambda tf: -len(tf[1]))  # 东西部扶贫协作 before 扶贫协作
+
+        def spans(value: str) -> list:
+            out, taken = [], []
+            for term, form in terms:
+                if term.id in seen:
+                    continue
+                if lang == "zh":
+                    m = re.search(re.escape(form), value)
+                else:
+                    m = re.search(r"(?<![A-Za-z-])" + re.escape(form) + r"(?![A-Za-z])", value, flags=re.I)
+                if m is None or any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                seen.add(term.id)
+                taken.append((m.start(), m.end()))
+                head = term.forms.zh[0] if lang == "zh" else term.forms.en[0]
+                out.append((m.start(), m.end(), text.Tip(f"{head}{self.labels['colon'][lang]}"
+                                                         f"{getattr(term.definition, lang)}")))
+            return out
+
+        return spans
+
     def story_numbers(self, slug: str, lang: str) -> dict:
         """``story_prose`` and ``story_text`` for a story page: its paragraphs (and trainer-kit items), where each
-        number that states a figure of the case links to that figure's row (anchor fig-<line in figures.csv>)."""
+        number that states a figure of the case links to that figure's row on the data page (anchor
+        fig-<line in figures.csv>), and the first use of each glossary term on the page carries its explanation."""
         lib, story = self.lib, self.stories[slug]
         units = storynumbers.unit_table(lib.units)
         values = storynumbers.figure_values(lib.figures.get(slug, []), lib.units, lib.metrics)
+        terms = self.glossary_spans(lang)
 
-        def spans(value: str) -> list[tuple[int, int, str]]:
-            return [(a, b, figure_anchor(line))
-                    for a, b, line in storynumbers.links(value, lang, values, units, story.not_figures)]
+        def spans(value: str) -> list:
+            numbers = [(a, b, figure_anchor(line))
+                       for a, b, line in storynumbers.links(value, lang, values, units, story.not_figures)]
+            tips = [tip for tip in terms(value) if not any(a < tip[1] and tip[0] < b for a, b, _ in numbers)]
+            return numbers + tips
 
-        return dict(story_prose=lambda value: text.prose(value, spans),
-                    story_text=lambda value: text.linked(value, spans(value)))
+        return dict(story_prose=lambda value: text.prose(value, spans, DATA_PAGE),
+                    story_text=lambda value: text.linked(value, spans(value), DATA_PAGE))
 
     def downloads_page(self, lang: str) -> str:
         return self.render("downloads.md.j2", lang, depth=1, handouts=self.handouts, deck="-deck.pptx",
@@ -372,21 +441,37 @@ class Renderer:
                     sorted(s for s, p in lib.practices.items() if m in p.mechanisms)) for m in lib.mechanisms}
 
     def mechanism_page(self, mechanism_id: str, lang: str) -> str:
+        """Case by case, how the mechanism was used (the story's mechanism_uses, else its summary), with the key
+        figures of the story that belong to the comparison groups the mechanism is about."""
+        lib = self.lib
         cases, practices = self.mechanism_users[mechanism_id]
-        return self.render("mechanism.md.j2", lang, depth=1, mechanism=self.lib.mechanisms[mechanism_id],
-                           cases=cases, practices=practices)
+        uses = {slug: next((u for u in self.stories[slug].mechanism_uses if u.mechanism == mechanism_id), None)
+                for slug in cases + practices}
+        groups = lib.mechanisms[mechanism_id].groups
+        shown = {slug: [f for ref in use.figures for f in keyfigures.matches(ref, lib.figures.get(slug, []))[:1]]
+                 if use else [] for slug, use in uses.items()}
+        compare = [g for g in groups if g in lib.groups and self.comparisons[g].stories]
+        return self.render("mechanism.md.j2", lang, depth=1, mechanism=lib.mechanisms[mechanism_id],
+                           cases=cases, practices=practices, uses=uses, shown=shown, compare=compare,
+                           described=lambda value: text.prose(value, self.glossary_spans(lang)))
 
     def mechanisms_index(self, lang: str) -> str:
-        return self.render("mechanisms.md.j2", lang, depth=1, users=self.mechanism_users)
+        lib = self.lib
+        used = [m for m in lib.mechanisms if any(self.mechanism_users[m])]
+        return self.render("mechanisms.md.j2", lang, depth=1, users=self.mechanism_users, used=used,
+                           stories=list(lib.cases) + list(lib.practices))
 
     def cases_index(self, lang: str) -> str:
         lib = self.lib
-        by_east: dict[str, list[str]] = defaultdict(list)
-        for slug, case in lib.cases.items():
-            by_east[self.province_of(case.east)].append(slug)
-        groups = [(province, sorted(slugs, key=lambda s: (lib.cases[s].level != "province", s)))
-                  for province, slugs in sorted(by_east.items())]
-        return self.render("cases.md.j2", lang, depth=1, groups=groups, practices=sorted(lib.practices))
+        index = lib.flag_index()
+        flagged = {slug: sum(len(flag.figures) for flag in index.by_story.get(slug, [])) for slug in lib.figures}
+        order = sorted(lib.cases, key=lambda s: (self.province_of(lib.cases[s].east), lib.cases[s].level != "province", s))
+        return self.render("cases.md.j2", lang, depth=1, order=order, practices=sorted(lib.practices),
+                           flagged=flagged)
+
+    def glossary_page(self, lang: str) -> str:
+        terms = sorted(self.lib.glossary.values(), key=lambda term: getattr(term.forms, lang)[0].lower())
+        return self.render("glossary.md.j2", lang, depth=1, terms=terms)
 
     def province_of(self, region_id: str) -> str:
         node = self.lib.regions.get(region_id)
@@ -408,8 +493,13 @@ class Renderer:
         alt = "、".join(dict.fromkeys(f"{lib.regions[c.east].zh}→{lib.regions[c.west].zh}" for c in lib.cases.values())) \
             if lang == "zh" else "; ".join(dict.fromkeys(f"{lib.regions[c.east].en} → {lib.regions[c.west].en}"
                                                          for c in lib.cases.values()))
-        diagram = Markup(f'<figure class="cg-chart" markdown="0"><img src="assets/pairings.svg" '
-                         f'alt="{text.html_attr(alt)}"></figure>')
+        # inline, so that each pairing links to its case and the colour scheme reaches the drawing; the file
+        # assets/pairings.svg is the same drawing to download
+        links = {slug: f"{self.folder(slug)}/{slug}/" for slug in lib.cases}
+        svg = pairings_svg(lib, lang, links).replace("<svg ", f'<svg aria-label="{text.html_attr(alt)}" ', 1)
+        diagram = Markup(f'<figure class="cg-diagram" markdown="0">\n<div class="cg-diagram-scroll">'
+                         f'{svg.strip()}</div>\n<figcaption><a href="assets/pairings.svg" download>'
+                         f'{text.html_attr(self.labels["download_svg"][lang])}</a></figcaption>\n</figure>')
         headlines = [(slug, figs[0]) for slug in lib.cases if (figs := self.key_figures(slug, limit=1))]
         return self.render("home.md.j2", lang, depth=0, diagram_html=diagram, headlines=headlines,
                            figure_total=sum(len(v) for v in lib.figures.values()),
@@ -523,6 +613,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                 out[asset_path(f"{folder}/{slug}/charts/{chart.id}.png", lang)] = CacheFile(*charting.png_file(chart.svg))
             out.update(slide_files(r, slug, lang, drawn))
             out[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, drawn)
+            out[page_path(f"{folder}/{slug}/{DATA_PAGE}", lang)] = r.data_page(slug, lang)
         return out
 
     def story_key(slug: str) -> str:
@@ -530,7 +621,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         children = sorted(r.children.get(slug, []))
         linked = sorted({*children, *getattr(story, "related", []), *([story.parent] if getattr(story, "parent", None)
                                                                      else [])} & set(r.stories))
-        return _digest("story", common, template_digest("story.md.j2"), texts[slug], figures[slug],
+        return _digest("story", common, template_digest("story.md.j2", "data.md.j2", "locator_words.yaml"), texts[slug],
+                       figures[slug],
                        changed.get(slug), handouts and slug in lib.cases, children,
                        [(s, r.folder(s), r.stories[s].title.model_dump()) for s in linked])
 
@@ -622,9 +714,12 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                                       reporting),
              lambda: {page_path("compare/index.md", lang): r.comparisons_index(lang) for lang in LANGS}),
         Unit("mechanisms", _digest("mechanisms", common, template_digest("mechanism.md.j2", "mechanisms.md.j2"),
-                                   stories_digest), render_mechanisms),
-        Unit("cases", _digest("cases", common, template_digest("cases.md.j2"), stories_digest),
+                                   data_digest), render_mechanisms),
+        Unit("cases", _digest("cases", common, template_digest("cases.md.j2"), data_digest),
              lambda: {page_path("cases/index.md", lang): r.cases_index(lang) for lang in LANGS}),
+        Unit("glossary", _digest("glossary", common, template_digest("glossary.md.j2")),
+             lambda: {page_path("glossary/index.md", lang): r.glossary_page(lang) for lang in LANGS}
+             if lib.glossary else {}),
         Unit("sources", _digest("sources", common, template_digest("sources.md.j2"), stories_digest,
                                 sorted((k, sorted(v.items())) for k, v in cited.items())),
              lambda: {page_path("sources/index.md", lang): r.sources_page(lang) for lang in LANGS}),

@@ -63,32 +63,45 @@ _LEAD_PUNCTUATION = frozenset("!\"#$%'()*+,-./:;<=>?@[]^_`{|}~")
 
 
 _ANCHOR = re.compile(r"[a-z][a-z0-9-]*")
+_PAGE = re.compile(r"(?:[a-z0-9_-]+/)*[a-z0-9_-]+\.md")
 
 
-def linked(value, spans=()) -> Markup:
-    """Editor text (see ``escape``) in which each stretch ``(start, end, anchor)`` of ``spans`` links to an anchor
-    of the same page. The stretches and the text around them are escaped each on its own, as ``escape`` does, so
-    the editor's text stays inert; only the brackets and the target are ours, and a target must be a plain anchor
-    id (a letter, then letters, digits and hyphens)."""
+class Tip(str):
+    """A span target that explains its stretch instead of linking it: the stretch becomes
+    ``<abbr title="…">`` (Material shows the title as a tooltip). The text is ours or a register's; it is
+    escaped for the attribute."""
+
+
+def linked(value, spans=(), page: str = "") -> Markup:
+    """Editor text (see ``escape``) in which each stretch ``(start, end, target)`` of ``spans`` links to an anchor
+    (of ``page``, a Markdown page beside this one, or of this page) or, where the target is a ``Tip``, is
+    explained by a tooltip. The stretches and the text around them are escaped each on its own, as ``escape``
+    does, so the editor's text stays inert; only the brackets and the target are ours, and a target must be a
+    plain anchor id (a letter, then letters, digits and hyphens)."""
     if isinstance(value, Markup):
         return value
+    if page and not _PAGE.fullmatch(page):
+        raise ValueError(f"not a page: {page!r}")
     value = "" if value is None else str(value)
     out, pos = [], 0
     for start, end, anchor in sorted(spans):
         if start < pos or end <= start or end > len(value):
             continue  # overlapping or out of the text: left as text
-        if not _ANCHOR.fullmatch(anchor):
-            raise ValueError(f"not an anchor id: {anchor!r}")
         label = escape(value[start:end])
         if not label.strip():
             continue
-        out += [escape(value[pos:start]), f"[{label}](#{anchor})"]
+        if isinstance(anchor, Tip):
+            out += [escape(value[pos:start]), f'<abbr title="{html_attr(anchor)}">{label}</abbr>']
+        else:
+            if not _ANCHOR.fullmatch(anchor):
+                raise ValueError(f"not an anchor id: {anchor!r}")
+            out += [escape(value[pos:start]), f"[{label}]({page}#{anchor})"]
         pos = end
     out.append(escape(value[pos:]))
     return Markup("".join(out))
 
 
-def prose(value, spans=None) -> Markup:
+def prose(value, spans=None, page: str = "") -> Markup:
     """Editor prose (summary, background, a mechanism's description …) → Markdown that can only be paragraphs.
 
     Paragraphs are separated by blank lines; each becomes one line of escaped text (see ``escape``) that
@@ -100,9 +113,10 @@ def prose(value, spans=None) -> Markup:
     value = "" if value is None else str(value)
     if spans is None:
         escaped = (escape(p).strip() for p in paragraphs(value))
-    else:  # spans(text) → (start, end, anchor) stretches to link, each within a paragraph (see ``linked``)
+    else:  # spans(text) → (start, end, target) stretches to link or explain, each within a paragraph (``linked``)
         found = spans(value)
-        escaped = (linked(value[a:b], [(s - a, e - a, anchor) for s, e, anchor in found if a <= s and e <= b]).strip()
+        escaped = (linked(value[a:b], [(s - a, e - a, anchor) for s, e, anchor in found if a <= s and e <= b],
+                          page).strip()
                    for a, b in _paragraph_spans(value))
     return Markup("\n\n".join(p for p in escaped if p))  # a paragraph of control characters is none
 
@@ -126,11 +140,13 @@ def paragraphs(value: str) -> list[str]:
 
 
 def number(text: str, lang: str) -> str:
-    """A published value with digit grouping, keeping its published decimals."""
+    """A published value, keeping its published decimals, with one way of grouping digits per language:
+    Chinese pages write digits as the Chinese sources print them, ungrouped (20605); English pages group
+    thousands with commas from four digits on (9,087; 20,605)."""
     negative = text.startswith("-")
     digits = text.lstrip("-")
     whole, _, frac = digits.partition(".")
-    grouped = f"{int(whole):,}" if len(whole) > 4 else whole
+    grouped = f"{int(whole):,}" if lang == "en" else str(int(whole))
     return ("-" if negative else "") + grouped + (f".{frac}" if frac else "")
 
 

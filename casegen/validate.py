@@ -109,6 +109,10 @@ class Checker:
                     self.add(path, line, f"indicator[{clip(indicator.id)}].metrics.{i}",
                              f"metric '{clip(item.metric)}' is listed twice", "list each metric once", "duplicate")
                 seen_metrics.add((item.metric, item.category))
+        for mechanism in lib.mechanisms.values():
+            for i, group in enumerate(mechanism.groups):
+                self._ref("mechanism", mechanism.id, f"groups.{i}", group, lib.groups,
+                          "use a group id from the groups list at the top of metrics.yaml", "group")
         for region in lib.regions.values():
             seen, node = set(), region
             while node and node.parent:
@@ -204,7 +208,16 @@ class Checker:
     def _mechanism_uses(self, story, path: str, doc) -> None:
         """How a case used a mechanism is said for one of its own mechanisms, once."""
         seen: dict[str, int] = {}
+        slug = next((s for s, st in self.lib.stories().items() if st is story), None)
         for i, use in enumerate(story.mechanism_uses):
+            for j, ref in enumerate(use.figures):
+                if slug in self.lib.figures:
+                    found = keyfigures.matches(ref, self.lib.figures[slug])
+                    if len(found) != 1:
+                        self.add(path, doc.line(("mechanism_uses", i, "figures", j)), f"mechanism_uses.{i}.figures.{j}",
+                                 f"{len(found) or 'no'} row{'s' if len(found) != 1 else ''} of figures.csv match "
+                                 f"{clip(ref.shown(), 120)}",
+                                 "name one row: metric, plus category, scope, series, start, end or source", "reference")
             field, line = f"mechanism_uses.{i}.mechanism", doc.line(("mechanism_uses", i, "mechanism"))
             if use.mechanism not in story.mechanisms:
                 self.add(path, line, field, f"'{clip(use.mechanism)}' is not among this story's mechanisms",
