@@ -24,7 +24,7 @@ WORDS = Path(__file__).parent / "templates" / "locator_words.yaml"
 CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’…—"
 _CJK_CHAR = f"[{CJK}]"
 # A stretch of Chinese: from a CJK character to the last one before Latin text, digits and signs in between.
-_CJK_RUN = re.compile(f"{_CJK_CHAR}(?:[{CJK}0-9.,%~/:+\\- ]*{_CJK_CHAR})?")
+_CJK_RUN = re.compile(f"(?:[0-9][0-9.]*)?{_CJK_CHAR}(?:[{CJK}0-9.,%~/:+\\- ]*{_CJK_CHAR})?")
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,11 +74,15 @@ def chinese_punctuation(value: str) -> str:
     return out
 
 
+def en_text(locator: str) -> str:
+    """A locator as an English page reads (plain text): tables named in English."""
+    out = re.sub(r"续表\s*([0-9][0-9.\-]*)", r"Table \1 (continued)", locator)
+    return re.sub(r"表\s*([0-9][0-9.\-]*)", r"Table \1", out)
+
+
 def en(locator: str) -> Markup:
     """A locator as an English page prints it: tables named in English, the source's Chinese marked as such."""
-    out = re.sub(r"续表\s*([0-9][0-9.\-]*)", r"Table \1 (continued)", locator)
-    out = re.sub(r"表\s*([0-9][0-9.\-]*)", r"Table \1", out)
-    return mark_chinese(out)
+    return mark_chinese(en_text(locator))
 
 
 def mark_chinese(value: str) -> Markup:
