@@ -175,8 +175,9 @@ def test_a_story_number_links_to_its_figure_row_on_the_page(lang):
     lib, _ = load_library(ROOT / "data")
     line = next(f.line for f in lib.figures["xiaoshan-congjiang"] if f.metric == "jobs_offered" and f.value == 9087)
     page = Renderer(lib).story_page("xiaoshan-congjiang", lang, charts=[])
-    assert f"[9087](#fig-{line})" in page
-    assert page.count(f'<span id="fig-{line}"></span>') == 1
-    anchors = set(re.findall(r'<span id="(fig-[0-9]+)"></span>', page))
-    assert set(re.findall(r"\]\(#(fig-[0-9]+)\)", page)) <= anchors
+    data = Renderer(lib).data_page("xiaoshan-congjiang", lang)  # the rows live on the case's data page
+    assert f"[9087](data.md#fig-{line})" in page
+    assert data.count(f'<span id="fig-{line}"></span>') == 1
+    anchors = set(re.findall(r'<span id="(fig-[0-9]+)"></span>', data))
+    assert set(re.findall(r"\]\(data\.md#(fig-[0-9]+)\)", page)) <= anchors
     assert "[161]" not in Renderer(lib).story_page("yang-county", lang, charts=[])  # listed under not_figures
