@@ -178,7 +178,12 @@ class Renderer:
             return text.escape(f.note_zh) if lang == "zh" else locators.mark_chinese(f.note_en)
 
         def flag_text(flag) -> Markup:
-            return text.escape(flag.zh) if lang == "zh" else locators.mark_chinese(flag.en)
+            return marked(flag.zh if lang == "zh" else flag.en)
+
+        def marked(value: str) -> Markup:
+            """Editor text of the page's language; on an English page the source's Chinese words it quotes are
+            marked as Chinese (locators.mark_chinese)."""
+            return text.escape(value) if lang == "zh" else locators.mark_chinese(value)
 
         def unit(unit_id: str) -> str:
             u = lib.units.get(unit_id)
@@ -260,7 +265,7 @@ class Renderer:
         return dict(lang=lang, t=t, tr=tr, link=link, region=region, region_path=region_path,
                     derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link, amount=amount,
                     story_link=story_link, source_link=source_link, value=value, unit=unit, metric=metric,
-                    figure_anchor=figure_anchor, locator=locator, note=note, flag_text=flag_text,
+                    figure_anchor=figure_anchor, locator=locator, note=note, flag_text=flag_text, marked=marked,
                     figure_target=figure_target, link_figure=link_figure, data_page=Markup(DATA_PAGE), number=lambda v: text.number(str(v), lang),
                     html=lambda v: Markup(text.html_attr(v)),  # text inside an HTML element we write
                     flag_of=lib.flag_of, flags_of=lib.flags_of, flag_mark=flag_mark, flag_target=flag_target, flags_in=flags_in,
@@ -718,8 +723,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         Unit("cases", _digest("cases", common, template_digest("cases.md.j2"), data_digest),
              lambda: {page_path("cases/index.md", lang): r.cases_index(lang) for lang in LANGS}),
         Unit("glossary", _digest("glossary", common, template_digest("glossary.md.j2")),
-             lambda: {page_path("glossary/index.md", lang): r.glossary_page(lang) for lang in LANGS}
-             if lib.glossary else {}),
+             lambda: {page_path("glossary/index.md", lang): r.glossary_page(lang) for lang in LANGS}),
         Unit("sources", _digest("sources", common, template_digest("sources.md.j2"), stories_digest,
                                 sorted((k, sorted(v.items())) for k, v in cited.items())),
              lambda: {page_path("sources/index.md", lang): r.sources_page(lang) for lang in LANGS}),

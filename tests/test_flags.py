@@ -144,8 +144,10 @@ def test_a_file_without_the_flag_group_column_still_loads(minimal: Project):
     assert all(f.flag_group == "" for f in lib.figures["east-west"])
 
 
-def test_each_explanation_next_to_the_figures_is_a_block_of_its_own(lib):
-    """The warnings under a metric's table are separate admonitions (a blank line before each)."""
-    page = Renderer(lib).story_page("longyou-xuyong", "en", [])
-    parts = page.split("!!! warning")
-    assert len(parts) > 20 and all(before.endswith("\n\n") for before in parts[:-1])
+def test_each_explanation_on_the_data_page_is_an_item_of_its_own(lib):
+    """The contradictions are explained once, on the data page: a list item each, a blank line before each."""
+    page = Renderer(lib).data_page("longyou-xuyong", "en")
+    flags = lib.flag_index().by_story["longyou-xuyong"]
+    parts = page.split("\n- <span id=\"flag-")
+    assert len(parts) == len(flags) + 1 and all(before.endswith("\n") for before in parts[:-1])
+    assert "!!! warning" not in page
