@@ -292,7 +292,7 @@ class MetricsFile(Record):
 class Mechanism(Named):
     id: Slug
     description: Text | None = Field(None, description="what the mechanism is and how it works, both languages")
-    groups: list[Slug] = Field([], max_length=20, description="comparison groups (metrics.yaml) whose figures show "
+    groups: list[Slug] = Field([], max_length=50, description="comparison groups (metrics.yaml) whose figures show "
                                "the mechanism at work: its page links to their comparisons")
 
 

@@ -28,7 +28,7 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from casegen import text
+from casegen import locators, text
 from casegen.load import load_library
 from casegen.models import FIGURE_COLUMNS, FLAGS
 from casegen.validate import check
@@ -327,10 +327,10 @@ def render_or_report(scratch: Path, cache_dir: Path, table) -> bool:
         pages = render_site(lib)
     finally:
         charts.CACHE = cache
-    assert "cases/east-west/index.md" in pages and "cases/east-west/index.en.md" in pages
+    assert "cases/east-west/index.md" in pages and "cases/east-west/data.en.md" in pages
     for r in rows:
-        # every row's locator is on the English page, as escaped text
-        assert text.escape(r["locator"].strip()) in pages["cases/east-west/index.en.md"]
+        # every row's locator is on the English data page, as escaped text (the source's Chinese marked as such)
+        assert locators.en(r["locator"].strip()) in pages["cases/east-west/data.en.md"]
     return True
 
 

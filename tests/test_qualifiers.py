@@ -63,7 +63,8 @@ def test_no_figure_printed_as_more_than_is_shown_as_about(built_site):
         for lang, prefix in (("zh", ""), ("en", "en/")):
             key = (prefix, folder, slug)
             if key not in pages:
-                pages[key] = visible((site / prefix / folder / slug / "index.html").read_text(encoding="utf-8"))
+                # every figure is on its case's data page
+                pages[key] = visible((site / prefix / folder / slug / "data" / "index.html").read_text(encoding="utf-8"))
             number = text.number(f.published_value, lang)
             unit = lib.units[f.unit]
             if lang == "zh":
