@@ -42,8 +42,10 @@ def _limit_of(model_cls, loc) -> int | None:
         limits = [m.max_length for m in field.metadata if getattr(m, "max_length", None)]
         target = field.annotation
         for arg in getattr(target, "__args__", ()) or ():  # X | None, list[X]
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                target = arg
+            model = arg.__origin__ if getattr(arg, "__metadata__", None) else arg  # Annotated[Model, …]
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                target = model
+                continue
             for meta in getattr(arg, "__metadata__", ()):
                 if getattr(meta, "max_length", None):
                     limits.append(meta.max_length)
