@@ -285,17 +285,6 @@ def section(body: Node, heading: str, levels=("h2",)) -> list[Node]:
     return out
 
 
-def lead(body: Node) -> list[Node]:
-    """The paragraphs right after the page's <h1>: a case page leads with its summary, without a heading."""
-    children = [c for c in body.children if isinstance(c, Node)]
-    out = []
-    for node in children[next(i for i, c in enumerate(children) if c.tag == "h1") + 1:]:
-        if node.tag != "p":
-            break
-        out.append(node)
-    return out
-
-
 CASE_PAGES = {"zh": "cases/east-west/index.html", "en": "en/cases/east-west/index.html"}
 DATA_PAGES = {"zh": "cases/east-west/data/index.html", "en": "en/cases/east-west/data/index.html"}
 MECHANISM_PAGES = {"zh": "mechanisms/job-fairs/index.html", "en": "en/mechanisms/job-fairs/index.html"}
@@ -311,7 +300,7 @@ def test_prose_sections_are_paragraphs_of_the_text_typed(prose_site, lang):
     body = article(prose_site, CASE_PAGES[lang])
     expected = text.paragraphs(block(lang))
     for field in PROSE_FIELDS:
-        nodes = lead(body) if field == "summary" else section(body, LABELS[field][lang])
+        nodes = section(body, LABELS[field][lang])
         assert [n.tag for n in nodes] == ["p"] * len(expected), (field, [n.tag for n in nodes][:12])
         assert not [e.tag for n in nodes for e in n.elements()], field  # no emphasis, code, link, line break
         assert " ".join(n.text() for n in nodes) == inert(block(lang)), field
