@@ -316,7 +316,7 @@ class Renderer:
         return self.render(
             "story.md.j2", lang, depth=2, slug=slug, folder=self.folder(slug), story=story,
             is_case=isinstance(story, Case), flag_count=len(flags),
-            flagged_figures=sum(len(flag.figures) for flag in flags),
+            flagged_figures=len({f.line for flag in flags for f in flag.figures}),  # once however many concern it
             children=sorted(self.children.get(slug, [])), figure_count=len(figures),
             key_figures=self.key_figures(slug), charts=charts, citation=self.citation(slug, lang),
             handout=f"{slug}-handout.pdf" if self.handouts and slug in lib.cases else None,
@@ -469,7 +469,8 @@ class Renderer:
     def cases_index(self, lang: str) -> str:
         lib = self.lib
         index = lib.flag_index()
-        flagged = {slug: sum(len(flag.figures) for flag in index.by_story.get(slug, [])) for slug in lib.figures}
+        flagged = {slug: len({f.line for flag in index.by_story.get(slug, []) for f in flag.figures})
+                   for slug in lib.figures}
         order = sorted(lib.cases, key=lambda s: (self.province_of(lib.cases[s].east), lib.cases[s].level != "province", s))
         return self.render("cases.md.j2", lang, depth=1, order=order, practices=sorted(lib.practices),
                            flagged=flagged)
