@@ -676,6 +676,15 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
     # of every group's metrics and indicators
     reporting = sorted(group_figures.items())
 
+    # The case list shows how many figures each story has and how many are flagged; the mechanism pages show the
+    # figures their mechanism_uses name: their keys are those, so that another edited figure leaves them alone.
+    index = lib.flag_index()
+    figure_counts = [(slug, len(lib.figures.get(slug, [])),
+                      len({f.line for flag in index.by_story.get(slug, []) for f in flag.figures})) for slug in order]
+    mechanism_figures = [(slug, [tuple(f.__dict__.values()) for use in r.stories[slug].mechanism_uses
+                                 for ref in use.figures for f in keyfigures.matches(ref, lib.figures.get(slug, []))])
+                         for slug in order]
+
     def render_mechanisms() -> dict[str, Content]:
         out: dict[str, Content] = {}
         for lang in LANGS:
@@ -720,8 +729,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                                       reporting),
              lambda: {page_path("compare/index.md", lang): r.comparisons_index(lang) for lang in LANGS}),
         Unit("mechanisms", _digest("mechanisms", common, template_digest("mechanism.md.j2", "mechanisms.md.j2"),
-                                   data_digest), render_mechanisms),
-        Unit("cases", _digest("cases", common, template_digest("cases.md.j2"), data_digest),
+                                   stories_digest, mechanism_figures), render_mechanisms),
+        Unit("cases", _digest("cases", common, template_digest("cases.md.j2"), stories_digest, figure_counts),
              lambda: {page_path("cases/index.md", lang): r.cases_index(lang) for lang in LANGS}),
         Unit("glossary", _digest("glossary", common, template_digest("glossary.md.j2")),
              lambda: {page_path("glossary/index.md", lang): r.glossary_page(lang) for lang in LANGS}),
@@ -729,7 +738,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                                 sorted((k, sorted(v.items())) for k, v in cited.items())),
              lambda: {page_path("sources/index.md", lang): r.sources_page(lang) for lang in LANGS}),
         Unit("home", _digest("home", common, template_digest("home.md.j2"), data_digest), render_home),
-        Unit("flags", _digest("flags", common, template_digest("flags.md.j2"), data_digest),
+        Unit("flags", _digest("flags", common, template_digest("flags.md.j2", "locator_words.yaml"), data_digest),
              lambda: {page_path("flags/index.md", lang): r.flags_page(lang) for lang in LANGS}),
         Unit("gallery", _digest("gallery", common, template_digest("gallery.md.j2"), data_digest), render_gallery,
              lambda: [gallery_stories(lang) for lang in LANGS]),

@@ -84,15 +84,16 @@ def test_a_warm_build_renders_and_writes_nothing(project):
 
 
 def test_an_edited_figure_shows_on_the_rebuilt_page_and_only_what_depends_on_it_is_rewritten(project):
+    data = PAGE.replace("index.md", "data.md")  # every figure of the case is on its data page
     before = snapshot(project)
-    assert "7000" in before[PAGE][2].decode()
+    assert "7000" in before[data][2].decode()
     project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
     timings = generate(project)
     after = snapshot(project)
-    assert "7123" in after[PAGE][2].decode() and "7000" not in after[PAGE][2].decode()
-    assert "7123" in after[PAGE.replace(".md", ".en.md")][2].decode()
+    assert "7123" in after[data][2].decode() and "7000" not in after[data][2].decode()
+    assert "7,123" in after[data.replace(".md", ".en.md")][2].decode()
     changed = touched(before, after)
-    assert PAGE in changed and "cases/east-west/downloads/east-west.csv" in changed
+    assert data in changed and "cases/east-west/downloads/east-west.csv" in changed
     # the other case, its charts and downloads, and the pages that list cases without their figures: untouched
     assert not {rel for rel in changed if rel.startswith(("cases/west-east/", "mechanisms/", "cases/index"))}
     assert OTHER in after and after[OTHER] == before[OTHER]
@@ -115,7 +116,7 @@ def test_the_edited_figure_shows_in_the_built_site(tmp_path):
     generate(project, site=True)
     project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
     generate(project, site=True)
-    html = (project.root / "site/cases/east-west/index.html").read_text(encoding="utf-8")
+    html = (project.root / "site/cases/east-west/data/index.html").read_text(encoding="utf-8")
     assert "7123" in html and "7000人" not in html
 
 
