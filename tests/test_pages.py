@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from browser import *  # noqa: F403 - fixtures (built_site, site_url, chromium, tab) and helpers
-from casegen import keyfigures, locators
+from casegen import keyfigures, locators, scales
 from casegen.load import load_library
 from casegen.render import Renderer
 from casegen.text import number
@@ -146,9 +146,12 @@ def test_the_data_page_lists_every_figure_with_unit_period_source_and_locator(bu
             source = getattr(lib.sources[f.source].short, lang)
             where = locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)
             assert row[4] == f"{source}{'，' if lang == 'zh' else ', '}{where}", (lang, f.line, row[4])
-            # as published; in English a 万 or 亿 value in full, the published form beside it
-            assert number(f.published_value, lang) in row[1] or number(f.published_value, "zh") in row[1], \
-                (lang, f.line, row[1])
+            # as published; in English a 万 or 亿 value in full, the published form beside it; a 0–1 share as
+            # its percentage (casegen.scales)
+            shown = {number(f.published_value, lang), number(f.published_value, "zh")}
+            if scales.is_share(f.unit):
+                shown = {number(scales.percent(f.published_value), lang)}
+            assert any(form in row[1] for form in shown), (lang, f.line, row[1])
             assert row[2], (lang, f.line)  # the period
 
 
