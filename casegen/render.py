@@ -800,7 +800,7 @@ def _comparison_rows(r: Renderer, group_id: str, lang: str) -> list[dict]:
             unit = lib.units[f.unit]
             base_unit = next((u for u in lib.units.values() if u.dimension == unit.dimension and u.factor == 1), unit)
             # the unit's own name where it is a base unit (家: "enterprises", not the dimension's "units")
-            unit_label = (unit if unit.factor == 1 else base_unit).name(lang)
+            unit_label = ctx.unit_name((unit if unit.factor == 1 else base_unit).id, f.metric)
             rows.append({"case": row.story, "label": getattr(r.stories[row.story].title, lang), "metric": indicator,
                          "value_base": f.value * unit.factor, "unit_label": unit_label,
                          "dimension": unit.dimension, "level": row.level, "area": ctx.region(f.scope),

@@ -307,6 +307,20 @@ def test_english_counts_use_the_metrics_nouns_never_units(built_site, lib):
     assert "446,400\u00a0page views" in data
 
 
+def test_english_charts_count_in_the_metrics_nouns_never_units(built_site):
+    """The charts' labels, unit lines and data tables say what an English count counts, as the pages do."""
+    site = built_site.root / "site"
+    charts = sorted((site / "en").rglob("charts/*.svg"))
+    assert len(charts) > 10
+    for svg in charts:
+        words = html.unescape(re.sub(r"<[^>]+>", " ", svg.read_text(encoding="utf-8")))
+        assert not re.search(r"\d\s+units\b|Unit: units\b", words), svg.relative_to(site)
+    for path in sorted((site / "en/cases").glob("*/index.html")):
+        tables = re.findall(r'<figure class="cg-chart".*?</figure>', path.read_text(encoding="utf-8"), flags=re.S)
+        for table in tables:
+            assert not re.search(r"\d\s+units\b|>units<", html.unescape(table)), path.relative_to(site)
+
+
 def test_digits_are_grouped_one_way_per_language(built_site):
     site = built_site.root / "site"
     zh = main_text(site / "cases/xiaoshan-congjiang/data/index.html", skip_zh=False)

@@ -42,9 +42,16 @@ class _Ctx:
         r = self.lib.regions.get(region_id)
         return r.name(self.lang) if r else region_id
 
-    def unit_name(self, unit_id: str) -> str:
+    def unit_name(self, unit_id: str, metric_id: str | None = None) -> str:
+        """The unit as the page says it: in English a count in a generic counter (个, 家 …) takes its metric's
+        noun (jobs, cities), as on the pages (render.english_unit), never 'units'."""
         u = self.lib.units.get(unit_id)
-        return u.name(self.lang) if u else unit_id
+        if u is None:
+            return unit_id
+        metric = self.lib.metrics.get(metric_id) if metric_id else None
+        if self.lang == "en" and metric is not None and metric.noun and u.dimension == "items":
+            return metric.noun
+        return u.name(self.lang)
 
     def period(self, f: Figure) -> str:
         return text.period(f.start, f.end, self.lang)
@@ -81,20 +88,20 @@ class _Ctx:
             return _qualified(self.number(f.published_value) + "%", f.qualifier, self.lang) + star
         if self.lang == "zh":
             number = self.number(f.published_value)
-            unit = self.unit_name(f.unit) if with_unit else ""
+            unit = self.unit_name(f.unit, f.metric) if with_unit else ""
             if not same and not with_unit:
                 display = self.lib.units[unit_id].zh
                 own = self.lib.units[f.unit].zh
                 unit = own[: -len(display)] if own.endswith(display) else own
             return _qualified(number, f.qualifier, "zh", unit) + star
         number = self.number(f.published_value if same else _dec(self.in_unit(f, unit_id)))
-        unit = self.unit_name(unit_id) if with_unit else ""
+        unit = self.unit_name(unit_id, f.metric) if with_unit else ""
         return _qualified(number, f.qualifier, "en", unit) + star
 
     def own_label(self, f: Figure) -> str:
         """Value label with the figure's own unit, as published: "1.3万个", "212 enterprises"."""
         number = self.number(f.published_value)
-        return _qualified(number, f.qualifier, self.lang, self.unit_name(f.unit)) + ("*" if self.flagged(f) else "")
+        return _qualified(number, f.qualifier, self.lang, self.unit_name(f.unit, f.metric)) + ("*" if self.flagged(f) else "")
 
     def value_with_unit(self, f: Figure) -> str:
         """The published value with its own unit, for notes and alt text: "9.48万人", "94,800 people"."""
@@ -102,8 +109,8 @@ class _Ctx:
             return _qualified(self.number(f.published_value), f.qualifier, "zh", self.unit_name(f.unit))
         base = self.base_unit(f.unit)
         if self.factor(f.unit) != 1 and base:
-            return _qualified(self.number(_dec(self.in_unit(f, base))), f.qualifier, "en", self.unit_name(base))
-        return _qualified(self.number(f.published_value), f.qualifier, "en", self.unit_name(f.unit))
+            return _qualified(self.number(_dec(self.in_unit(f, base))), f.qualifier, "en", self.unit_name(base, f.metric))
+        return _qualified(self.number(f.published_value), f.qualifier, "en", self.unit_name(f.unit, f.metric))
 
     def base_unit(self, unit_id: str) -> str | None:
         """The unit of factor 1 of ``unit_id``'s dimension (人 for 万人)."""

@@ -151,8 +151,9 @@ def _bar_alt(ctx: _Ctx, title: str, items: list[str]) -> str:
         f"{ctx.w('bar_chart')}: {title}. {body}."
 
 
-def _unit_line(ctx: _Ctx, unit_ids: list[str]) -> str:
-    names = list(dict.fromkeys(ctx.unit_name(u) for u in unit_ids))
+def _unit_line(ctx: _Ctx, unit_ids: list[str], metric_ids: list[str] | None = None) -> str:
+    """The chart's unit line; with the metrics drawn, an English count names what it counts (jobs, cities)."""
+    names = list(dict.fromkeys(ctx.unit_name(u, m) for u, m in zip(unit_ids, metric_ids or [None] * len(unit_ids))))
     return ctx.w("unit").format(ctx.w("list_sep").join(names))
 
 

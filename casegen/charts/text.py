@@ -49,13 +49,10 @@ def wrap(s: str, width: float, size: float) -> list[str]:
 
 
 def _group_digits(digits: str, lang: str) -> str:
-    negative = digits.startswith("-")
-    whole, _, frac = digits.lstrip("-").partition(".")
-    if lang == "zh":
-        grouped = f"{int(whole):,}" if len(whole) > 4 else whole  # as the pages print them (text.number)
-    else:
-        grouped = f"{int(whole):,}"
-    return ("-" if negative else "") + grouped + (f".{frac}" if frac else "")
+    """Digits grouped as the pages group them (text.number): ungrouped in Chinese, by thousands in English."""
+    from .. import text
+
+    return text.number(digits, lang)
 
 
 def _dec(d: Decimal) -> str:

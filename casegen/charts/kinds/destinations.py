@@ -133,7 +133,7 @@ def destinations(ctx: _Ctx) -> Chart | None:
         for f in ([total] if total else []) + ps:
             share = "" if f is total else f"{float(ctx.in_unit(f, base) / whole * 100):.1f}%"
             table.append((ctx.region(scope), ctx.period(f), ctx.category(f.category) if f.category else
-                          ctx.metric(f.metric), ctx.shown(f), ctx.unit_name(f.unit), share, _flag_cell(ctx, f)))
+                          ctx.metric(f.metric), ctx.shown(f), ctx.unit_name(f.unit, f.metric), share, _flag_cell(ctx, f)))
     sub = ctx.w("dest_sub" if any(total for _, _, total, _, _ in layout) else "dest_sub_parts")
     return _chart("worker-destinations", title, unit, [sub], [_canvas(y - 10, layers, ctx.width)], notes, alt,
                   ctx.source_note(drawn), table, ctx.lang, ctx.width)

@@ -81,7 +81,7 @@ def income_range(ctx: _Ctx) -> Chart | None:
         alt_items.append(ctx.category(g) + ctx.w("colon") + ctx.w("comma").join(parts))
     alt = _alt(ctx, "range_alt", title, alt_items)
     table = [(ctx.w("h_group"), ctx.w("h_item"), ctx.w("h_period"), ctx.w("h_value"), ctx.w("h_unit"))]
-    table += [(ctx.category(f.category), ctx.metric(f.metric), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit))
+    table += [(ctx.category(f.category), ctx.metric(f.metric), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit, f.metric))
               for r in rows for f in (r[4], r[1], r[2], r[3]) if f]
     return _chart("income-by-group", title, unit, [ctx.w("income_legend")], [_canvas(y, layers, ctx.width)], notes, alt,
                   ctx.source_note(drawn), table, ctx.lang, ctx.width)

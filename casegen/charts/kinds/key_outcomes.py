@@ -79,14 +79,14 @@ def key_outcomes(ctx: _Ctx) -> Chart | None:
         bars.append(Bar(key=str(f.line), label=ctx.metric(f.metric), value=float(ctx.in_unit(f, display)),
                         text=ctx.own_label(f) if mixed_items else ctx.label(f, display),
                         meta=ctx.w("comma").join(meta)))
-    unit = _unit_line(ctx, [f.unit for f in figs] if mixed_items else [display])
+    unit = _unit_line(ctx, [f.unit for f in figs] if mixed_items else [display] * len(figs), [f.metric for f in figs])
     notes = ctx.flag_notes(figs)
     alt = _bar_alt(ctx, title, [f"{b.label}{ctx.w('colon')}{ctx.value_with_unit(f)}"
                                 + (f"（{b.meta}）" if ctx.lang == "zh" and b.meta else f" ({b.meta})" if b.meta else "")
                                 for b, f in zip(bars, figs)])
     table = [(ctx.w("h_item"), ctx.w("h_place"), ctx.w("h_period"), ctx.w("h_value"), ctx.w("h_unit"),
               ctx.w("h_flag"))]
-    table += [(ctx.metric(f.metric), ctx.region(f.scope), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit),
+    table += [(ctx.metric(f.metric), ctx.region(f.scope), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit, f.metric),
                _flag_cell(ctx, f)) for f in figs]
     return _chart("key-outcomes", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt,
                   ctx.source_note(figs), table, ctx.lang, ctx.width)

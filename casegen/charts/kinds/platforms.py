@@ -32,7 +32,7 @@ def platforms(ctx: _Ctx) -> Chart | None:
     any_f = next(iter(figs.values()))
     place = ctx.region(any_f.scope)
     title = ctx.w("platform_title", place=place, metric=ctx.metric(PLATFORM_METRIC))
-    unit = ctx.w("unit").format(ctx.unit_name(unit_id))
+    unit = ctx.w("unit").format(ctx.unit_name(unit_id, PLATFORM_METRIC))
     total = _find(ctx.figures, metric=PLATFORM_METRIC, scope=any_f.scope, category="", series="actual")
     notes = [ctx.w("platform_note", total=ctx.value_with_unit(total), period=ctx.period(total)) if total
              else ctx.w("platform_note_nototal")]
@@ -42,10 +42,10 @@ def platforms(ctx: _Ctx) -> Chart | None:
     table = [(ctx.w("h_platform"), ctx.w("h_period"), ctx.w("h_value"), ctx.w("h_unit"))]
     for c in names:
         f = figs.get(c)
-        table.append((ctx.category(c), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit)) if f else
+        table.append((ctx.category(c), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit, f.metric)) if f else
                      (ctx.category(c), "", ctx.w("not_reported"), ""))
     if total:
-        table.append((ctx.metric(PLATFORM_METRIC), ctx.period(total), ctx.shown(total), ctx.unit_name(total.unit)))
+        table.append((ctx.metric(PLATFORM_METRIC), ctx.period(total), ctx.shown(total), ctx.unit_name(total.unit, total.metric)))
     return _chart("platforms", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt,
                   ctx.source_note(drawn), table, ctx.lang, ctx.width)
 

@@ -54,7 +54,7 @@ def posts_composition(ctx: _Ctx) -> Chart | None:
                        + ([f"{ctx.w('dest_total').format(ctx.shown(total))}"] if total else []))
         table = [(ctx.w("h_item"), ctx.w("h_period"), ctx.w("h_value"), ctx.w("h_unit"), ctx.w("h_flag"))]
         table += [(ctx.category(f.category) if f.category else ctx.metric(f.metric), ctx.period(f), ctx.shown(f),
-                   ctx.unit_name(f.unit), _flag_cell(ctx, f)) for f in ([total] if total else []) + ps]
+                   ctx.unit_name(f.unit, f.metric), _flag_cell(ctx, f)) for f in ([total] if total else []) + ps]
         return _chart("public-welfare-posts", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt,
                       ctx.source_note(drawn), table, ctx.lang, ctx.width)
     return None

@@ -46,7 +46,7 @@ def poverty_fall(ctx: _Ctx) -> Chart | None:
         top = max(r["v"] for r in rows) * 1.08
         yq = {"field": "v", "type": "quantitative", "axis": None,
               "scale": {"zero": True, "nice": False, "domain": [0, top]}}
-        unit_name = ctx.unit_name(unit_id)
+        unit_name = ctx.unit_name(unit_id, m)
         head = ctx.metric(m) + (f"（{unit_name}）" if ctx.lang == "zh" else f" ({unit_name})")
         body_parts.append({
             "width": pw, "height": 220 if side_by_side else 160, "data": {"values": rows},
@@ -75,7 +75,7 @@ def poverty_fall(ctx: _Ctx) -> Chart | None:
     unit = _unit_line(ctx, [ctx.base_unit(p[2][1].unit) or p[2][1].unit for p in panels])
     alt = _alt(ctx, "slope_alt", title, alt_items)
     table = [(ctx.w("h_item"), ctx.w("h_place"), ctx.w("h_period"), ctx.w("h_value"), ctx.w("h_unit"))]
-    table += [(ctx.metric(f.metric), ctx.region(f.scope), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit))
+    table += [(ctx.metric(f.metric), ctx.region(f.scope), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit, f.metric))
               for f in drawn]
     return _chart("poverty-fall", title, unit, [], body, ctx.flag_notes(drawn), alt, ctx.source_note(drawn), table,
                   ctx.lang, ctx.width)

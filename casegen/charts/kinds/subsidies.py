@@ -59,7 +59,7 @@ def subsidy_items(ctx: _Ctx) -> Chart | None:
                                 for b, f in zip(bars, items)])
     table = [(ctx.w("h_item"), ctx.w("h_group"), ctx.w("h_period"), ctx.w("h_value"), ctx.w("h_unit"),
               ctx.w("h_flag"))]
-    table += [(ctx.metric(f.metric), ctx.category(f.category), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit),
+    table += [(ctx.metric(f.metric), ctx.category(f.category), ctx.period(f), ctx.shown(f), ctx.unit_name(f.unit, f.metric),
                _flag_cell(ctx, f)) for f in items + context]
     return _chart("subsidy-spending", title, unit, [], [_bars(bars, ctx.lang, ctx.width)], notes, alt,
                   ctx.source_note(items + context), table, ctx.lang, ctx.width)

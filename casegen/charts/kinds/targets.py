@@ -56,7 +56,8 @@ def targets(ctx: _Ctx) -> Chart | None:
         y = 0.0
         cols = [plot_x1 + 14 + (i + 1) * col_w for i in range(3)]
         # the column heads and the unit of this block
-        texts_m.append({"x": 0, "y": y + 9, "t": ctx.w("unit").format(ctx.unit_name(unit_id))})
+        one_metric = figs[0].metric if len({f.metric for f in figs}) == 1 else None
+        texts_m.append({"x": 0, "y": y + 9, "t": ctx.w("unit").format(ctx.unit_name(unit_id, one_metric))})
         for x, key in zip(cols, ("col_actual", "col_expected", "col_target")):
             texts_m.append({"x": x, "y": y + 9, "t": ctx.w(key), "a": "right"})
         y += 24
@@ -110,7 +111,7 @@ def targets(ctx: _Ctx) -> Chart | None:
     head = (ctx.w("h_item"), ctx.w("h_tier"), ctx.w("h_series"), ctx.w("h_period"), ctx.w("h_value"),
             ctx.w("h_unit"), ctx.w("h_flag"))
     table = [head] + [(ctx.metric(f.metric), ctx.category(f.category), ctx.w(f"series_{f.series}"), ctx.period(f),
-                       ctx.shown(f), ctx.unit_name(f.unit), _flag_cell(ctx, f)) for f in drawn]
+                       ctx.shown(f), ctx.unit_name(f.unit, f.metric), _flag_cell(ctx, f)) for f in drawn]
     return _chart("targets-vs-completion", title, unit, [legend], body, notes, alt, ctx.source_note(drawn), table,
                   ctx.lang, ctx.width)
 
