@@ -87,8 +87,12 @@ def cite(slug: str, title: str, lang: str, url: str | None, changed: str | None)
         gbt = f"{publisher}. {title}[EB/OL]. ({changed or 'n.d.'})[cited date]."
     if url:
         gbt += f" {url}."
-    date_apa = f"{year}, {_MONTHS[int(month) - 1]} {int(day)}" if changed else "n.d."
-    apa = f"{publisher}. ({date_apa}). {title}." + (f" {url}" if url else "")
+    if lang == "zh":  # APA as Chinese journals write it: the date in Chinese, full-width brackets and stops
+        date_apa = f"{int(year)}年{int(month)}月{int(day)}日" if changed else "日期不详"
+        apa = f"{publisher}（{date_apa}）。{title}。" + (f"{url}" if url else "")
+    else:
+        date_apa = f"{year}, {_MONTHS[int(month) - 1]} {int(day)}" if changed else "n.d."
+        apa = f"{publisher}. ({date_apa}). {title}." + (f" {url}" if url else "")
     bib_fields = [f"  title = {{{bib_escape(title)}}}", f"  author = {{{{{publisher}}}}}"]
     if url:
         bib_fields += [f"  howpublished = {{\\url{{{url}}}}}", f"  url = {{{url}}}"]

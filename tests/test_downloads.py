@@ -49,6 +49,7 @@ def test_citations_name_the_stable_url_and_the_date_the_data_changed():
     c = cite("longyou-xuyong", "龙游—叙永劳务协作", "zh", "https://x.org/cases/longyou-xuyong/", "2026-11-20")
     assert c.gbt == ("东西部扶贫劳务协作案例库. 龙游—叙永劳务协作[EB/OL]. (2026-11-20)[引用日期]. "
                      "https://x.org/cases/longyou-xuyong/.")
+    assert c.apa == "东西部扶贫劳务协作案例库（2026年11月20日）。龙游—叙永劳务协作。https://x.org/cases/longyou-xuyong/"
     e = cite("longyou-xuyong", "Longyou–Xuyong labour cooperation", "en", "https://x.org/en/cases/longyou-xuyong/",
              "2026-11-20")
     assert e.apa == ("East–West Labour Cooperation Case Library. (2026, November 20). Longyou–Xuyong labour "
