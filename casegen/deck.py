@@ -67,6 +67,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
     """The content of a case's deck from the renderer ``r`` (its words, key figures, citation) and the case's
     charts (their PNG from the chart cache, set on a 16:9 canvas)."""
     from . import charts as charting
+    from . import locators
 
     lib, story = r.lib, r.stories[slug]
     h = r.helpers(lang, 0)
@@ -89,7 +90,8 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
         source = lib.sources.get(f.source)
         key_figures.append((h["metric"](f.metric), h["amount"](f) + (" ⚠" if lib.flag_of(f) else ""),
                             f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
-                            tr(source.short) if source else f.source, f.locator))
+                            tr(source.short) if source else f.source,
+                            locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)))
     pictures = [(c.title, charting.png(widescreen.widescreen_svg(c.svg))) for c in charts]
     points = []
     for section in ("background", "measures", "results", "lessons"):
@@ -329,6 +331,7 @@ def comparison_rows(r, slugs: list[str], lang: str) -> list[list[str]]:
     that two or more of the cases report (one figure each, as the comparison pages choose it), else the
     measures of their key figures; "not reported" where a case has none."""
     from .derive import representative
+    from .keyfigures import OUTCOME_GROUPS
 
     lib = r.lib
     h = r.helpers(lang, 0)
@@ -342,7 +345,9 @@ def comparison_rows(r, slugs: list[str], lang: str) -> list[list[str]]:
     for slug in slugs:
         for f in lib.figures.get(slug, []):
             reported[slug].setdefault(f.metric, []).append(f)
-    order = [m.id for m in r.headline_metrics]
+    # outcomes first, as the key figures choose them (keyfigures.OUTCOME_GROUPS), then the register's order
+    order = [m.id for m in sorted((m for m in lib.metrics.values() if m.group in OUTCOME_GROUPS and not m.part_of),
+                                  key=lambda m: OUTCOME_GROUPS.index(m.group))]
     shared = [m for m in order if sum(m in reported[s] for s in slugs) >= 2]
     if not shared:
         shared = list(dict.fromkeys(f.metric for s in slugs for f in r.key_figures(s)))
