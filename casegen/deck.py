@@ -67,7 +67,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
     """The content of a case's deck from the renderer ``r`` (its words, key figures, citation) and the case's
     charts (their PNG from the chart cache, set on a 16:9 canvas)."""
     from . import charts as charting
-    from . import locators
+    from . import locators, text
 
     lib, story = r.lib, r.stories[slug]
     h = r.helpers(lang, 0)
@@ -88,7 +88,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
     key_figures = []
     for f in r.key_figures(slug):
         source = lib.sources.get(f.source)
-        key_figures.append((h["metric"](f.metric), h["amount"](f) + (" ⚠" if lib.flag_of(f) else ""),
+        key_figures.append((h["metric"](f.metric), text.plain(h["amount"](f)) + (" ⚠" if lib.flag_of(f) else ""),
                             f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
                             tr(source.short) if source else f.source,
                             locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)))
@@ -330,6 +330,7 @@ def comparison_rows(r, slugs: list[str], lang: str) -> list[list[str]]:
     """The comparison slide's table: a column per case; rows for pairing, level and period, then the measures
     that two or more of the cases report (one figure each, as the comparison pages choose it), else the
     measures of their key figures; "not reported" where a case has none."""
+    from . import text
     from .derive import representative
     from .keyfigures import OUTCOME_GROUPS
 
@@ -355,7 +356,7 @@ def comparison_rows(r, slugs: list[str], lang: str) -> list[list[str]]:
         row = [h["metric"](metric)]
         for slug in slugs:
             pick = representative(lib, slug, reported[slug][metric]) if metric in reported[slug] else None
-            row.append(f"{h['amount'](pick)} ({h['period'](pick.start, pick.end)})" if pick else t("not_reported"))
+            row.append(f"{text.plain(h['amount'](pick))} ({h['period'](pick.start, pick.end)})" if pick else t("not_reported"))
         rows.append(row)
     return rows
 

@@ -113,7 +113,7 @@ def _environment():
 
 def handout_html(r, slug: str, lang: str, drawn: list) -> str:
     """The print template filled in for one case in one language (editor text escaped as HTML)."""
-    from . import locators
+    from . import locators, text
     from .render import TEMPLATES
 
     lib, story = r.lib, r.stories[slug]
@@ -123,7 +123,7 @@ def handout_html(r, slug: str, lang: str, drawn: list) -> str:
     key_figures = []
     for f in r.key_figures(slug):
         source = lib.sources.get(f.source)
-        key_figures.append(dict(metric=h["metric"](f.metric), amount=h["amount"](f), flagged=lib.flag_of(f) is not None,
+        key_figures.append(dict(metric=h["metric"](f.metric), amount=text.plain(h["amount"](f)), flagged=lib.flag_of(f) is not None,
                                 period=f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
                                 source=tr(source.short) if source else f.source, locator=locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)))
     citation = r.citation(slug, lang)

@@ -20,6 +20,14 @@ _MD_SPECIAL = re.compile(r"[\\`*_{}()#+\-.!|]")  # "<", ">", "[" and "]" become 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def plain(value) -> str:
+    """What a reader sees of a piece of escaped Markdown (``escape``, with any inline tags of ours): plain text
+    for a place that is not Markdown (a slide, the print template, which escapes it its own way)."""
+    text = re.sub(r"<[^>]+>", "", str(value))
+    text = re.sub(r"\\(.)", r"\1", text)
+    return html.unescape(text)
+
+
 def escape(value) -> Markup:
     """Editor text → inert Markdown. Already-safe Markup passes through unchanged."""
     if isinstance(value, Markup):

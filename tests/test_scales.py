@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casegen import scales
+from casegen import scales, text
 from casegen.render import Renderer
 from casegen.validate import validate
 from conftest import ROOT
@@ -20,7 +20,8 @@ def amount():
     lib = validate(ROOT / "data")
     renderer = Renderer(lib)
     figures = {(f.metric, f.category): f for f in lib.figures["longyou-xuyong"]}
-    return lambda metric, category, lang: renderer.helpers(lang, 0)["amount"](figures[(metric, category)])
+    # what a reader sees of the page's Markdown (text.plain)
+    return lambda metric, category, lang: text.plain(renderer.helpers(lang, 0)["amount"](figures[(metric, category)]))
 
 
 def test_survey_values_read_as_their_source_means_them(amount):
