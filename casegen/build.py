@@ -265,13 +265,8 @@ def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, st
             for unit in todo:
                 unit.collect()
         charts.render_jobs(jobs)
-        # What is drawn from a chart's SVG (its 16:9 canvas for slides) is known once the SVG is: a second pass.
-        with charts.deferred() as drawn_from:
-            for unit in todo:
-                unit.collect()
-        charts.render_jobs(drawn_from)
     if timings is not None:
-        timings["charts_rendered"] = len(jobs) + len(drawn_from)
+        timings["charts_rendered"] = len(jobs)
     with _phase(timings, "render"):
         files: dict[str, str | bytes | CacheFile] = dict(hand_written_files)
         hand_written = set(files)

@@ -22,7 +22,7 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from . import ooxml, widescreen
+from . import ooxml
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in, 16:9: PowerPoint's "Widescreen"
 MARGIN = Inches(0.6)
@@ -92,7 +92,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
                             f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
                             tr(source.short) if source else f.source,
                             locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)))
-    pictures = [(c.title, charting.png(widescreen.widescreen_svg(c.svg))) for c in charts]
+    pictures = [(c.title, charting.widescreen_png(c.svg)) for c in charts]
     points = []
     for section in ("background", "measures", "results", "lessons"):
         full = tr(getattr(story, section))

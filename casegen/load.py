@@ -119,11 +119,24 @@ class Library:
     def stories(self) -> dict[str, Case | Practice]:
         return {**self.cases, **self.practices}
 
+    def memo(self, name: str) -> dict:
+        """A store for what is derived from this library (charts laid out, say), for this object as it is: a
+        copy (``copy.copy``, as tests make to vary one part) or a library whose figures or metrics were
+        replaced starts with an empty one."""
+        stamp = (id(self), id(self.figures), id(self.metrics))
+        owner, store = self.__dict__.get(f"_memo_{name}", (None, None))
+        if owner != stamp:
+            store = {}
+            self.__dict__[f"_memo_{name}"] = (stamp, store)
+        return store
+
     def flag_index(self):
         """Every flag and the figures it concerns (casegen.flags), built once for the figures as loaded."""
         from .flags import FlagIndex
 
-        state = tuple((slug, id(figs), len(figs)) for slug, figs in self.figures.items())
+        # a cheap stamp: this is asked for every figure drawn or listed, and the figures change only while
+        # the library loads (one story's list at a time, so the count of stories grows)
+        state = (id(self.figures), len(self.figures))
         cached = self.__dict__.get("_flag_index")
         if cached is None or cached[0] != state:
             cached = (state, FlagIndex(self.figures))

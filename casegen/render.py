@@ -577,7 +577,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                handouts: bool = False) -> list[Unit]:
     """Every generated page, chart and download, as units keyed on their inputs (nothing rendered yet)."""
     from . import charts as charting
-    from . import downloads, widescreen
+    from . import downloads
 
     r = Renderer(lib, site_url, changed, handouts)
     changed = r.changed
@@ -595,9 +595,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
     def collect_story(slug: str) -> None:
         for lang in LANGS:
             for chart in story_charts(slug, lang):
-                charting.png(chart.svg)
-                if widescreen.sized(chart.svg):  # drawn already (else the build's second pass notes it)
-                    charting.png(widescreen.widescreen_svg(chart.svg))  # for slides, rendered with the others
+                charting.widescreen_png(chart.svg)  # the PNG, and the same on a 16:9 canvas for slides
 
     def render_story(slug: str) -> dict[str, Content]:
         out: dict[str, Content] = {}
@@ -752,13 +750,13 @@ def slide_files(r: Renderer, slug: str, lang: str, drawn: list) -> dict[str, Con
     """For slides: each chart's PNG on a 16:9 canvas (charts/<id>-16x9.png, casegen.widescreen) and, for a case,
     its deck (<slug>-deck.pptx)."""
     from . import charts as charting
-    from . import deck, widescreen
+    from . import deck
 
     out: dict[str, Content] = {}
     folder = r.folder(slug)
     for chart in drawn:
         out[asset_path(f"{folder}/{slug}/charts/{chart.id}-16x9.png", lang)] = \
-            CacheFile(*charting.png_file(widescreen.widescreen_svg(chart.svg)))
+            CacheFile(*charting.widescreen_png_file(chart.svg))
     if slug in r.lib.cases:
         out[asset_path(f"{folder}/{slug}/{deck.deck_name(slug)}", lang)] = \
             deck.case_deck(deck.case_slides(r, slug, lang, drawn))

@@ -155,6 +155,26 @@ def test_the_chart_is_centred_on_a_white_16_9_canvas():
     assert 'width="736" height="414"' in widescreen.widescreen_svg("<svg><!-- a stand-in --></svg>")
 
 
+def test_the_16_9_png_is_the_charts_png_padded_as_its_svg_canvas_draws_it(lib):
+    """The slide picture is padded from the chart's PNG, not drawn again: it must be the picture the 16:9 SVG
+    draws (the same size, the chart at the same place), and the same bytes each time."""
+    import io
+
+    import vl_convert as vlc
+
+    from casegen import charts
+
+    chart = charts.case_charts(lib, "dongguan-zhaotong", "zh")[0].svg
+    padded = widescreen.pad_png(vlc.svg_to_png(chart, scale=2.0), chart)
+    drawn = Image.open(io.BytesIO(vlc.svg_to_png(widescreen.widescreen_svg(chart), scale=2.0))).convert("L")
+    mine = Image.open(io.BytesIO(padded)).convert("L")
+    assert mine.size == drawn.size and mine.size[0] * 9 == mine.size[1] * 16
+    inked = lambda im: Image.eval(im, lambda v: 255 if v < 200 else 0).getbbox()  # noqa: E731
+    assert inked(mine) is not None
+    assert all(abs(a - b) <= 2 for a, b in zip(inked(mine), inked(drawn))), (inked(mine), inked(drawn))
+    assert padded == widescreen.pad_png(vlc.svg_to_png(chart, scale=2.0), chart)
+
+
 def test_the_16_9_chart_pngs_and_the_gallery(built_site, lib):
     site = built_site.root / "site"
     for prefix in ("", "en/"):

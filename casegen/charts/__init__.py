@@ -34,10 +34,11 @@ from . import comparison as _comparison, context as _context, engine as _engine,
     style as _style, text as _text, words as _words_module
 from .comparison import comparison_chart
 from .context import metric_name, source_note
-from .engine import deferred, png, png_file, render_jobs, svg
+from .engine import deferred, png, png_file, render_jobs, svg, widescreen_png, widescreen_png_file
 from .layout import Chart
 
-__all__ = ["Chart", "case_charts", "comparison_chart", "png", "png_file", "svg", "deferred", "render_jobs",
+__all__ = ["Chart", "case_charts", "comparison_chart", "png", "png_file", "svg", "widescreen_png",
+           "widescreen_png_file", "deferred", "render_jobs",
            "metric_name", "source_note"]
 
 
@@ -55,7 +56,22 @@ BUILDERS = _kinds()
 
 def case_charts(lib: Library, slug: str, lang: str) -> list[Chart]:
     """Every chart the figures of a case (or practice) support, in page order; ids are unique. Each carries
-    its phone variant (``svg_narrow``): the same chart drawn NARROW_WIDTH wide."""
+    its phone variant (``svg_narrow``): the same chart drawn NARROW_WIDTH wide.
+
+    A build asks for a story's charts several times (to note what to render, for its page, its slides, the
+    gallery), and laying a chart out costs far more than looking it up: they are kept on the library, which
+    a build loads once. Charts laid out while rendering was deferred hold placeholders, drawn on the next ask."""
+    memo = lib.memo("case_charts")
+    drawn = memo.get((slug, lang))
+    if drawn is None:
+        drawn = memo[(slug, lang)] = _lay_out(lib, slug, lang)
+    if not _engine.deferring() and any(_engine.pending(c.svg) or _engine.pending(c.svg_narrow) for c in drawn):
+        drawn = memo[(slug, lang)] = [dataclasses.replace(c, svg=_engine.drawn(c.svg), svg_narrow=_engine.drawn(c.svg_narrow))
+                                      for c in drawn]
+    return drawn
+
+
+def _lay_out(lib: Library, slug: str, lang: str) -> list[Chart]:
     wide = _context._Ctx(lib, slug, lang)
     narrow = _context._Ctx(lib, slug, lang, _style.NARROW_WIDTH)
     out = []

@@ -92,7 +92,7 @@ def _run_job(job: tuple) -> None:
     kind, text_, want_png = job
     svg_text = svg(json.loads(text_)) if kind == "chart" else text_
     if want_png:
-        png(svg_text)
+        widescreen_png(svg_text)  # the PNG, then the same on its 16:9 canvas
 
 
 def _run_jobs(jobs: list[tuple]) -> None:
@@ -203,6 +203,21 @@ def svg(spec: dict) -> str:
     return cached("svg", spec_text, lambda: _render_svg(spec).encode("utf-8")).decode("utf-8")
 
 
+def deferring() -> bool:
+    """Whether charts are being noted for ``render_jobs`` rather than drawn (inside ``deferred``)."""
+    return _PENDING is not None
+
+
+def pending(svg_text: str) -> bool:
+    """Whether ``svg_text`` is a placeholder ``svg`` returned while rendering was deferred."""
+    return svg_text.startswith(_PLACEHOLDER)
+
+
+def drawn(svg_text: str) -> str:
+    """The chart a placeholder stands for (from the cache, where ``render_jobs`` put it), or ``svg_text``."""
+    return svg(json.loads(svg_text[len(_PLACEHOLDER):])) if pending(svg_text) else svg_text
+
+
 def _render_svg(spec: dict) -> str:
     """Render a Vega-Lite spec to SVG text: the one call of vl-convert.
 
@@ -248,3 +263,25 @@ def png_file(svg_text: str, scale: float = 2.0) -> tuple[Path, str]:
     png(svg_text, scale)
     key_text = f"{scale}|{svg_text}"
     return cache_file("png", key_text), "png:" + cache_key("png", key_text)
+
+
+def widescreen_png(svg_text: str, scale: float = 2.0) -> bytes:
+    """The chart's PNG on a white 16:9 canvas, for slides (casegen.widescreen). The PNG is padded, not drawn
+    again: drawing the canvas's SVG would cost as much as the chart's PNG once more (text is most of it)."""
+    from .. import widescreen
+
+    key_text = f"{scale}|{svg_text}"
+    if _PENDING is not None:
+        if svg_text.startswith(_PLACEHOLDER):
+            _PENDING[svg_text[len(_PLACEHOLDER):]] = True
+        elif _PENDING_PNG is not None and not cache_file("png16x9", key_text).exists():
+            _PENDING_PNG.add(svg_text)
+        return b""
+    return cached("png16x9", key_text, lambda: widescreen.pad_png(png(svg_text, scale), svg_text, scale))
+
+
+def widescreen_png_file(svg_text: str, scale: float = 2.0) -> tuple[Path, str]:
+    """As ``png_file``, for the 16:9 PNG."""
+    widescreen_png(svg_text, scale)
+    key_text = f"{scale}|{svg_text}"
+    return cache_file("png16x9", key_text), "png16x9:" + cache_key("png16x9", key_text)
