@@ -57,7 +57,8 @@ def pad_png(png: bytes, svg: str, scale: float = 2.0) -> bytes:
     x, y = round((canvas_w - width) / 2 * scale), round((canvas_h - height) / 2 * scale)
     canvas.paste(chart, (x, y), chart)
     out = io.BytesIO()
-    # level 3: as small as level 6 within a few per cent, in two thirds of its time (a canvas is millions of
-    # pixels, most of them white); no date or other varying chunk: the same picture gives the same bytes
+    # level 3: two thirds of level 6's time for files about half as large again (a canvas is millions of pixels;
+    # measured on 40 charts: 0.22 s and 240 kB against 0.32 s and 160 kB, and drawing the canvas's SVG again
+    # 0.34 s and 550 kB); no date or other varying chunk: the same picture gives the same bytes
     canvas.save(out, "PNG", compress_level=3)
     return out.getvalue()
