@@ -255,17 +255,24 @@ def _sample_charts(share: float, timings: dict) -> None:
             list(pool.map(charts._run_job, chosen[workers:], chunksize=1))
         took = time.perf_counter() - start
         rate = (took - started) / (count - workers)
-        real_svg, real_png = charts._render_svg, charts.vlc.svg_to_png
+        from PIL import Image
+
+        from . import widescreen
+
+        stand_in = io.BytesIO()
+        Image.new("RGB", (16, 9), "white").save(stand_in, "PNG")  # a picture still (a deck places it)
+        real_svg, real_png, real_pad = charts._render_svg, charts.vlc.svg_to_png, widescreen.pad_png
         charts._render_svg = lambda spec: ('<svg xmlns="http://www.w3.org/2000/svg"><!-- placeholder '
                                            f'{hashlib.sha1(json.dumps(spec).encode()).hexdigest()} --></svg>')
-        charts.vlc.svg_to_png = lambda svg_text, scale=2.0: b"placeholder"
+        charts.vlc.svg_to_png = lambda svg_text, scale=2.0: stand_in.getvalue()
+        widescreen.pad_png = lambda png, svg_text, scale=2.0: stand_in.getvalue()
         try:
             picked = set(map(id, chosen))
             for job in jobs:
                 if id(job) not in picked:
                     charts._run_job(job)
         finally:
-            charts._render_svg, charts.vlc.svg_to_png = real_svg, real_png
+            charts._render_svg, charts.vlc.svg_to_png, widescreen.pad_png = real_svg, real_png, real_pad
         timings.update(charts_sampled=count, charts_jobs=len(jobs), charts_sample_s=took, charts_pool_start_s=started,
                        charts_estimated_s=started + rate * (len(jobs) - workers))
 

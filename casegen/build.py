@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import handout
+from . import renderpool
 from . import address
 from . import search_data
 from .address import site_url
@@ -272,12 +273,13 @@ def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, st
         hand_written = set(files)
         records: dict[str, dict] = {}
         kept: set[str] = set()
+        rendered = dict(zip([u.name for u in todo], renderpool.render_all(todo)))
         for unit in units:
             if unit.name not in todo_names:
                 records[unit.name] = manifest.units[unit.name]
                 kept.update(records[unit.name]["files"])
                 continue
-            out = unit.render()
+            out = rendered[unit.name]
             records[unit.name] = {"key": unit.key, "files": sorted(out)}
             clash = sorted(hand_written & set(out))
             if clash:

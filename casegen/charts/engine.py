@@ -113,6 +113,11 @@ _FONTS: str | frozenset[int] | None = None
 _NOTHING = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>'
 
 
+def started() -> bool:
+    """Whether vl-convert has started in this process (after which it must not fork: casegen.renderpool)."""
+    return _FONTS is not None
+
+
 def start_fonts(fontconfig: Path | None) -> None:
     """Start vl-convert in this process with the cut-down font of ``fontconfig`` (None: the system's
     fonts), unless it has started already. The variable is set only while it starts, so that nothing
