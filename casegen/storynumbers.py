@@ -21,6 +21,7 @@ Pure functions: no file is read here.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -211,8 +212,15 @@ def marked_spans(text: str, written: str) -> list[tuple[int, int]]:
     written = written.strip()
     if not written:
         return []
-    pattern = re.compile(rf"(?<![0-9])(?<![0-9][.,]){re.escape(written)}(?![0-9])(?![.,][0-9])")
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if written not in text:  # most entries are not in most texts: no pattern needed
+        return []
+    return [(m.start(), m.end()) for m in _marked_pattern(written).finditer(text)]
+
+
+@functools.lru_cache(maxsize=None)
+def _marked_pattern(written: str) -> re.Pattern:
+    # kept apart from re's own cache of 512 patterns, which a story with many not_figures entries overflows
+    return re.compile(rf"(?<![0-9])(?<![0-9][.,]){re.escape(written)}(?![0-9])(?![.,][0-9])")
 
 
 def number_text(written: str) -> bool:
