@@ -633,9 +633,11 @@ def targets(results: dict) -> list[dict]:
     previews += [(f"{n:,} cases", r.get("preview"), TARGET_PREVIEW_1000_S) for n, r in sorted(by_n.items()) if n >= 1000]
     for name, preview, limit in previews:
         if preview:
+            parts = (f"; of it casegen's regeneration {preview['casegen_s']:.1f} s and MkDocs' rebuild "
+                     f"{preview['mkdocs_s']:.1f} s" if "casegen_s" in preview else "")
             add(f"live preview, save to reload ≤ {limit:.0f} s ({name})", preview["save_to_reload_s"], limit,
                 f"{preview['save_to_reload_s']:.1f} s (median of " + ", ".join(f"{t:.1f}" for t in preview["runs_s"])
-                + " s)")
+                + f" s{parts})")
     out += search_targets(by_n)
     real = [r for r in results["sizes"] if r["charts_real"]]
     if real:

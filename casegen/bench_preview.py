@@ -9,6 +9,7 @@ shows the new value. Each measurement is the median of a few edits.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import statistics
@@ -58,7 +59,7 @@ def save_to_reload(root: Path, slug: str, edit: Callable[[int], str], chromium: 
                 raise RuntimeError(f"casegen serve did not start:\n{(root / 'serve.log').read_text()[-3000:]}")
             time.sleep(0.5)
         first = time.perf_counter() - started
-        times = []
+        times, parts = [], []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -71,10 +72,29 @@ def save_to_reload(root: Path, slug: str, edit: Callable[[int], str], chromium: 
                     "v => document.body && document.body.innerText.replace(/[,\\s]/g, '').includes(v)",
                     arg=value, timeout=TIMEOUT_S * 1000, polling=50)
                 times.append(time.perf_counter() - saved)
-                log(f"    save to reload {times[-1]:.2f} s (value {value})")
+                part = last_rebuild(root / "serve.log")
+                parts.append(part)
+                log(f"    save to reload {times[-1]:.2f} s (value {value})"
+                    + (f": casegen {part['casegen_s']:.2f} s, MkDocs {part['mkdocs_s']:.2f} s" if part else ""))
             browser.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         logfile.close()
-    return {"save_to_reload_s": statistics.median(times), "runs_s": times, "first_build_s": first}
+    result = {"save_to_reload_s": statistics.median(times), "runs_s": times, "first_build_s": first}
+    if all(parts):  # what the wait is made of, medians: casegen's regeneration, MkDocs' rebuild, the rest
+        result["casegen_s"] = statistics.median(p["casegen_s"] for p in parts)
+        result["mkdocs_s"] = statistics.median(p["mkdocs_s"] for p in parts)
+    return result
+
+
+_REBUILT = re.compile(r"casegen: preview rebuilt in ([\d.]+) s \(casegen ([\d.]+) s, MkDocs ([\d.]+) s\)")
+
+
+def last_rebuild(log_file: Path) -> dict | None:
+    """The parts of the preview's latest rebuild, from the line the casegen plugin logs after each."""
+    found = _REBUILT.findall(log_file.read_text(encoding="utf-8", errors="replace"))
+    if not found:
+        return None
+    total, casegen, mkdocs = map(float, found[-1])
+    return {"total_s": total, "casegen_s": casegen, "mkdocs_s": mkdocs}

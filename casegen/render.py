@@ -12,13 +12,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -560,6 +561,14 @@ def template_digest(*names: str) -> str:
     return _digest({name: _file_digest(TEMPLATES / name) for name in (*names, "labels.yaml")})
 
 
+class GalleryChart(NamedTuple):
+    """A chart as the gallery lists it (it links the files that the story's own unit writes)."""
+
+    id: str
+    title: str
+    alt: str
+
+
 @dataclass
 class Unit:
     name: str
@@ -610,6 +619,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             out[asset_path(f"{base}.csl.json", lang)] = citation.csl
             out[asset_path(f"{base}.bib", lang)] = citation.bibtex + "\n"
             drawn = story_charts(slug, lang)
+            gallery_entries(slug, lang)  # ready for the gallery of a later edit
             for chart in drawn:
                 out[asset_path(f"{folder}/{slug}/charts/{chart.id}.svg", lang)] = chart.svg
                 if chart.svg_narrow:
@@ -703,8 +713,23 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             out[page_path("downloads/index.md", lang)] = r.downloads_page(lang)
         return out
 
+    def gallery_entries(slug: str, lang: str) -> list[GalleryChart]:
+        """What the gallery shows of a story's charts. Kept in the chart cache under the story's key: the gallery
+        lists every story, and laying out every story's charts again when one changes would make an edit's
+        rebuild grow with the library (seconds at 100 cases, a minute at 1,000)."""
+        path = charting.CACHE / "gallery" / f"{story_key(slug)}-{lang}.json" if charting.CACHE is not None else None
+        if path is not None and path.is_file():
+            return [GalleryChart(*entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
+        entries = [GalleryChart(c.id, c.title, c.alt) for c in story_charts(slug, lang)]
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps([list(e) for e in entries], ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        return entries
+
     def gallery_stories(lang: str) -> list[tuple[str, list]]:
-        return [(slug, drawn) for slug in order if (drawn := story_charts(slug, lang))]
+        return [(slug, entries) for slug in order if (entries := gallery_entries(slug, lang))]
 
     def render_gallery() -> dict[str, Content]:
         return {page_path("gallery/index.md", lang): r.gallery_page(lang, gallery_stories(lang)) for lang in LANGS}
@@ -738,8 +763,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         Unit("home", _digest("home", common, template_digest("home.md.j2"), data_digest), render_home),
         Unit("flags", _digest("flags", common, template_digest("flags.md.j2", "locator_words.yaml"), data_digest),
              lambda: {page_path("flags/index.md", lang): r.flags_page(lang) for lang in LANGS}),
-        Unit("gallery", _digest("gallery", common, template_digest("gallery.md.j2"), data_digest), render_gallery,
-             lambda: [gallery_stories(lang) for lang in LANGS]),
+        Unit("gallery", _digest("gallery", common, template_digest("gallery.md.j2"), data_digest), render_gallery),
         Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest, handouts,
                                   max(filter(None, changed.values()), default=None)), render_downloads),
     ]

@@ -101,6 +101,21 @@ def test_an_edited_figure_shows_on_the_rebuilt_page_and_only_what_depends_on_it_
     assert not [rel for rel in changed if rel.endswith((".svg", ".png")) and "/west-east/" in rel]
 
 
+def test_an_edited_figure_lays_out_the_charts_of_its_own_story_only(project, monkeypatch):
+    """The gallery lists every story's charts; after an edit it takes the others' from the cache, so that an edit's
+    rebuild does not grow with the library."""
+    from casegen import charts
+
+    laid_out = []
+    real = charts.case_charts
+    monkeypatch.setattr(charts, "case_charts", lambda lib, slug, lang: laid_out.append(slug) or real(lib, slug, lang))
+    project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
+    generate(project)
+    gallery = (docs(project) / "gallery" / "index.md").read_text(encoding="utf-8")
+    assert set(laid_out) == {"east-west"}
+    assert "cases/west-east/charts/" in gallery and "cases/east-west/charts/" in gallery
+
+
 def test_an_edited_figure_rewrites_the_comparison_of_its_group_only(project):
     before = snapshot(project)
     project.replace("data/cases/east-west/figures.csv", "funds,35.5,万元", "funds,36.5,万元")

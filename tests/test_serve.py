@@ -17,6 +17,7 @@ import urllib.request
 import pytest
 
 from casegen.bench import retell
+from casegen.bench_preview import last_rebuild
 from conftest import copy_project
 
 
@@ -77,6 +78,9 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
         # the preview rebuilds only what changed: the language twin changed with it
         english = re.sub(r"<[^>]+>", "", fetch(url.replace("/cases/", "/en/cases/")) or "")
         assert "3,917" in english and "3,250" not in english
+        # the preview says what the rebuild took, in its two parts (make bench reads it: casegen.bench_preview)
+        part = last_rebuild(project.root.parent / "serve.log")
+        assert part and part["total_s"] >= part["casegen_s"] > 0 and part["mkdocs_s"] > 0, part
     finally:
         page.close()
 
