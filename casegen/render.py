@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 import sys
 from collections import defaultdict
@@ -717,16 +716,12 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         """What the gallery shows of a story's charts. Kept in the chart cache under the story's key: the gallery
         lists every story, and laying out every story's charts again when one changes would make an edit's
         rebuild grow with the library (seconds at 100 cases, a minute at 1,000)."""
-        path = charting.CACHE / "gallery" / f"{story_key(slug)}-{lang}.json" if charting.CACHE is not None else None
-        if path is not None and path.is_file():
-            return [GalleryChart(*entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
-        entries = [GalleryChart(c.id, c.title, c.alt) for c in story_charts(slug, lang)]
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([list(e) for e in entries], ensure_ascii=False), encoding="utf-8")
-            tmp.replace(path)
-        return entries
+        def lay_out() -> bytes:
+            entries = [[c.id, c.title, c.alt] for c in story_charts(slug, lang)]
+            return json.dumps(entries, ensure_ascii=False).encode("utf-8")
+
+        stored = charting.cached("gallery", f"{story_key(slug)}|{lang}", lay_out)
+        return [GalleryChart(*entry) for entry in json.loads(stored)]
 
     def gallery_stories(lang: str) -> list[tuple[str, list]]:
         return [(slug, entries) for slug in order if (entries := gallery_entries(slug, lang))]
