@@ -116,6 +116,8 @@ def test_the_query_is_marked_in_the_results_and_the_page_it_opens(search_page, t
     href = first.locator("a").first.get_attribute("href")
     assert "h=" in href  # Material highlights the words on the page it opens (search.highlight)
     target = tab.open(path_of(href) + "?h=" + href.split("h=", 1)[1])
+    # Material marks the words once its script has run, which can be after the load event: wait for it
+    target.locator("article mark").first.wait_for(state="attached", timeout=10_000)
     assert target.locator("article mark").count() > 0
 
 
