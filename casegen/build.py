@@ -244,8 +244,10 @@ class Generated:
 
 
 def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, str | None] | None = None,
-             timings: dict | None = None) -> Generated:
-    """Render what changed since the last generation into memory (and charts into the cache)."""
+             timings: dict | None = None, preview: bool = False) -> Generated:
+    """Render what changed since the last generation into memory (and charts into the cache). ``preview``: for
+    the live preview, without the binary downloads (render.Renderer.preview); a unit a full build left intact
+    is kept as it is."""
     from . import charts
     from .render import site_units
 
@@ -258,8 +260,9 @@ def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, st
     with _phase(timings, "plan"):
         if changed is None:
             changed = changed_dates(root, lib)
-        units = site_units(lib, site_url(root), changed, handouts)
-        todo = [u for u in units if not manifest.unit_intact(docs_dir, u.name, u.key)]
+        units = site_units(lib, site_url(root), changed, handouts, preview)
+        todo = [u for u in units if not manifest.unit_intact(docs_dir, u.name, u.key)
+                and not (u.full_key and manifest.unit_intact(docs_dir, u.name, u.full_key))]
         todo_names = {u.name for u in todo}
     with _phase(timings, "charts"):
         with charts.deferred() as jobs:
@@ -320,10 +323,10 @@ def run_mkdocs(root: Path, out: Path) -> None:
         raise BuildError("mkdocs build --strict failed:\n" + "\n".join(relevant or output.splitlines()[-20:]))
 
 
-def generate_docs(root: Path, handouts: bool = False, timings: dict | None = None):
+def generate_docs(root: Path, handouts: bool = False, timings: dict | None = None, preview: bool = False):
     """Validate, render what changed and update build/docs in place, writing only files whose bytes
     changed; on a problem (invalid data, a failing template, a full disk) build/docs stays as it was.
-    Holds the build lock. Returns the library."""
+    Holds the build lock. Returns the library. ``preview``: the live preview's pages (see ``generate``)."""
     root = root.resolve()
     with build_lock(root):
         _recover(root)
@@ -331,7 +334,7 @@ def generate_docs(root: Path, handouts: bool = False, timings: dict | None = Non
             lib = validate(root / "data")
         journal = Journal(root / "build")
         try:
-            write_docs(root, lib, handouts, None, timings, journal)
+            write_docs(root, lib, handouts, None, timings, journal, preview)
         except BaseException:
             journal.restore()
             raise
@@ -341,9 +344,9 @@ def generate_docs(root: Path, handouts: bool = False, timings: dict | None = Non
 
 
 def write_docs(root: Path, lib, handouts: bool, changed: dict[str, str | None] | None, timings: dict | None,
-               journal: Journal | None = None):
+               journal: Journal | None = None, preview: bool = False):
     """``generate_docs`` for a library already validated; what it replaces goes through ``journal``."""
-    generated = generate(root, lib, handouts, changed, timings)
+    generated = generate(root, lib, handouts, changed, timings, preview)
     with _phase(timings, "write"):
         docs_dir = root / "build" / "docs"
         docs_dir.mkdir(parents=True, exist_ok=True)

@@ -90,7 +90,7 @@ def serve(root: Path, port: int) -> None:
 
     root = root.resolve()
     try:
-        generate_docs(root)
+        generate_docs(root, preview=True)  # the live preview: pages and SVGs, no binary downloads
     except DataError as err:
         _report(err, "text")
         sys.exit(1)

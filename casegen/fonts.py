@@ -77,6 +77,18 @@ def _covering(folder: Path, chars: set[int]) -> Path | None:
     return Path(best[1]) if best else None
 
 
+def largest_config(cache: Path) -> Path | None:
+    """The fontconfig file of the largest cut-down font already made in ``cache``, or None."""
+    faces = system_faces()
+    if faces is None:
+        return None
+    try:
+        base = cache / "fonts" / _base(faces)
+    except ImportError:  # no fontTools: no cut-down fonts
+        return None
+    return _covering(base, set()) if base.is_dir() else None
+
+
 def subset_config(chars: set[int], cache: Path) -> Path | None:
     """A fontconfig file naming only Noto Sans CJK cut down to (at least) ``chars`` (see ``characters``),
     in ``cache``; None when the system's fonts must be used."""

@@ -62,7 +62,7 @@ class CasegenPlugin(BasePlugin):
             return
         started = time.perf_counter()
         try:
-            generate_docs(root)
+            generate_docs(root, preview=True)
             self._clock = (started, time.perf_counter())
         except DataError as err:
             print("\n".join(str(p) for p in err.problems))
@@ -82,6 +82,9 @@ class CasegenPlugin(BasePlugin):
             # build/docs is written by casegen itself, in the rebuild that a change under data/, docs/ or the
             # templates starts; watching it too would start a second, empty rebuild after each one
             server.unwatch(config.docs_dir)
+            from . import charts
+
+            charts.warm_up()  # the charts of the first edit are drawn here, at once (charts.engine.warm_up)
         return server
 
     def on_build_error(self, error, **kwargs) -> None:

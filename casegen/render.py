@@ -84,25 +84,37 @@ class FigureGroup:
     figures: list[Figure]
 
 
+@functools.lru_cache(maxsize=2)
+def _environment(templates: Path) -> Environment:
+    """The templates' environment, one per process: it keeps the templates compiled from one generation to the
+    next (the live preview's), and compiles again a template whose file changed (auto_reload)."""
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        undefined=StrictUndefined,
+        finalize=text.escape,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=True,
+    )
+    env.filters.update(prose=text.prose, yamlstr=text.yaml_string)  # prose: paragraphs and nothing else
+    return env
+
+
 class Renderer:
     def __init__(self, lib: Library, site_url: str | None = None, changed: dict[str, str | None] | None = None,
-                 handouts: bool = False):
+                 handouts: bool = False, preview: bool = False):
         self.lib = lib
         self.stories = lib.stories()  # once: lib.stories() builds a new dict on every call
         self.handouts = handouts
+        # the live preview (casegen serve): pages and SVG charts, without the binary downloads (PNG, PPTX, XLSX)
+        # that only `casegen build` makes; where the pages would link them they say so (label "preview_only")
+        self.preview = preview
         self.site_url = site_url
         self.changed = changed or {}
         self.labels = yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
-        self.env = Environment(
-            loader=FileSystemLoader(TEMPLATES),
-            undefined=StrictUndefined,
-            finalize=text.escape,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters.update(prose=text.prose, yamlstr=text.yaml_string)  # prose: paragraphs and nothing else
+        self.env = _environment(TEMPLATES)
 
     # helpers given to every template -------------------------------------------
     def helpers(self, lang: str, depth: int) -> dict:
@@ -118,6 +130,13 @@ class Renderer:
         def link(label: str, target: str) -> Markup:
             """A Markdown link whose label is editor text (escaped) and whose target is ours."""
             return Markup(f"[{text.escape(label)}]({up}{target})")
+
+        def built_link(label: str, target: str) -> Markup:
+            """``link`` to a file only a full build makes (a PNG, a deck, the workbook): in the live preview the
+            label alone, saying the build makes it."""
+            if self.preview:
+                return Markup(f"{text.escape(label)}{t('open_paren')}{t('preview_only')}{t('close_paren')}")
+            return link(label, target)
 
         def region(region_id: str) -> str:
             r = lib.regions.get(region_id)
@@ -253,7 +272,9 @@ class Renderer:
             head = [f'<figure class="cg-chart" id="chart-{chart.id}" data-title="{esc(chart.title)}" markdown="0">',
                     img,
                     f'<figcaption><a href="{src}" download>{esc(t("download_svg"))}</a>'
-                    f' · <a href="{src.removesuffix(".svg")}.png" download>{esc(t("download_png"))}</a></figcaption>',
+                    + ("" if self.preview else
+                       f' · <a href="{src.removesuffix(".svg")}.png" download>{esc(t("download_png"))}</a>')
+                    + '</figcaption>',
                     "</figure>", "",
                     f'??? note "{esc(t("data_table"))}{esc(t("colon"))}{esc(chart.title)}"', ""]
             header, *rows = chart.table
@@ -266,7 +287,7 @@ class Renderer:
                     derived_value=derived_value, chart_html=chart_html, mechanism_link=mechanism_link, amount=amount,
                     story_link=story_link, source_link=source_link, value=value, unit=unit, metric=metric,
                     figure_anchor=figure_anchor, locator=locator, note=note, flag_text=flag_text, marked=marked,
-                    figure_target=figure_target, link_figure=link_figure, data_page=Markup(DATA_PAGE), number=lambda v: text.number(str(v), lang),
+                    figure_target=figure_target, link_figure=link_figure, built_link=built_link, preview=self.preview, data_page=Markup(DATA_PAGE), number=lambda v: text.number(str(v), lang),
                     html=lambda v: Markup(text.html_attr(v)),  # text inside an HTML element we write
                     flag_of=lib.flag_of, flags_of=lib.flags_of, flag_mark=flag_mark, flag_target=flag_target, flags_in=flags_in,
                     category=category, period=period, lib=lib, up=up, date=lambda d: text.date(d, lang))
@@ -395,8 +416,9 @@ class Renderer:
             base = f"{up}{self.folder(slug)}/{slug}/charts/{chart.id}"
             return Markup(f'<figure class="cg-chart" markdown="0"><img src="{base}.svg" alt="{esc(chart.alt)}" '
                           f'loading="lazy"><figcaption>{esc(chart.title)} · <a href="{base}.svg" download>SVG</a>'
-                          f' · <a href="{base}-16x9.png" download>{esc(self.labels["png_16x9"][lang])}</a>'
-                          f"</figcaption></figure>")
+                          + ("" if self.preview else
+                             f' · <a href="{base}-16x9.png" download>{esc(self.labels["png_16x9"][lang])}</a>')
+                          + "</figcaption></figure>")
 
         return self.render("gallery.md.j2", lang, depth=1, stories=stories, gallery_item=gallery_item)
 
@@ -574,6 +596,9 @@ class Unit:
     key: str
     render: Callable[[], dict[str, Content]]
     collect: Callable[[], None] = lambda: None  # builds its charts, so that missing ones can be noted
+    # In the live preview, the key of the same unit in a full build: what a full build wrote has everything the
+    # preview shows (and the downloads besides), so the preview takes it as it is
+    full_key: str = ""
 
 
 def story_file(lib: Library, slug: str) -> Path:
@@ -582,12 +607,13 @@ def story_file(lib: Library, slug: str) -> Path:
 
 
 def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str | None] | None = None,
-               handouts: bool = False) -> list[Unit]:
-    """Every generated page, chart and download, as units keyed on their inputs (nothing rendered yet)."""
+               handouts: bool = False, preview: bool = False) -> list[Unit]:
+    """Every generated page, chart and download, as units keyed on their inputs (nothing rendered yet).
+    ``preview``: the live preview's units, without PNGs, decks and the workbook (see Renderer.preview)."""
     from . import charts as charting
     from . import downloads
 
-    r = Renderer(lib, site_url, changed, handouts)
+    r = Renderer(lib, site_url, changed, handouts, preview)
     changed = r.changed
     registers = _digest({p.name: _file_digest(p) for p in sorted(lib.data_dir.glob("*.yaml"))})
     common = (code_version(), registers, site_url)
@@ -603,7 +629,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
     def collect_story(slug: str) -> None:
         for lang in LANGS:
             for chart in story_charts(slug, lang):
-                charting.widescreen_png(chart.svg)  # the PNG, and the same on a 16:9 canvas for slides
+                if not preview:
+                    charting.widescreen_png(chart.svg)  # the PNG, and the same on a 16:9 canvas for slides
 
     def render_story(slug: str) -> dict[str, Content]:
         out: dict[str, Content] = {}
@@ -623,8 +650,11 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                 out[asset_path(f"{folder}/{slug}/charts/{chart.id}.svg", lang)] = chart.svg
                 if chart.svg_narrow:
                     out[asset_path(f"{folder}/{slug}/charts/{chart.id}.narrow.svg", lang)] = chart.svg_narrow
-                out[asset_path(f"{folder}/{slug}/charts/{chart.id}.png", lang)] = CacheFile(*charting.png_file(chart.svg))
-            out.update(slide_files(r, slug, lang, drawn))
+                if not preview:
+                    out[asset_path(f"{folder}/{slug}/charts/{chart.id}.png", lang)] = \
+                        CacheFile(*charting.png_file(chart.svg))
+            if not preview:
+                out.update(slide_files(r, slug, lang, drawn))
             out[page_path(f"{folder}/{slug}/index.md", lang)] = r.story_page(slug, lang, drawn)
             out[page_path(f"{folder}/{slug}/{DATA_PAGE}", lang)] = r.data_page(slug, lang)
         return out
@@ -643,7 +673,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         if r.comparisons[group_id].indicators:
             for lang in LANGS:
                 chart = charting.comparison_chart(lib, group_id, lang, comparison_rows(r, group_id, lang))
-                if chart is not None:
+                if chart is not None and not preview:
                     charting.png(chart.svg)
 
     def render_comparison(group_id: str) -> dict[str, Content]:
@@ -656,8 +686,9 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                 out[asset_path(f"compare/{group_id}/charts/{chart.id}.svg", lang)] = chart.svg
                 if chart.svg_narrow:
                     out[asset_path(f"compare/{group_id}/charts/{chart.id}.narrow.svg", lang)] = chart.svg_narrow
-                out[asset_path(f"compare/{group_id}/charts/{chart.id}.png", lang)] = \
-                    CacheFile(*charting.png_file(chart.svg))
+                if not preview:
+                    out[asset_path(f"compare/{group_id}/charts/{chart.id}.png", lang)] = \
+                        CacheFile(*charting.png_file(chart.svg))
             out[page_path(f"compare/{group_id}/index.md", lang)] = r.comparison_page(group_id, lang, chart)
         return out
 
@@ -706,9 +737,10 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         for name, content in downloads.data_package(lib).items():
             for lang in LANGS:
                 out[asset_path(f"downloads/{name}", lang)] = content
-        book = downloads.workbook(lib, site_url, max(filter(None, changed.values()), default=None))
+        book = None if preview else downloads.workbook(lib, site_url, max(filter(None, changed.values()), default=None))
         for lang in LANGS:
-            out[asset_path(f"downloads/{downloads.WORKBOOK}", lang)] = book
+            if book is not None:
+                out[asset_path(f"downloads/{downloads.WORKBOOK}", lang)] = book
             out[page_path("downloads/index.md", lang)] = r.downloads_page(lang)
         return out
 
@@ -762,6 +794,10 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest, handouts,
                                   max(filter(None, changed.values()), default=None)), render_downloads),
     ]
+    if preview:  # the units whose files differ in the preview are keyed apart, so that a full build remakes them
+        for unit in units:
+            if unit.name.startswith(("story:", "compare:")) or unit.name in ("gallery", "downloads"):
+                unit.full_key, unit.key = unit.key, _digest(unit.key, "preview")
     return units
 
 

@@ -239,3 +239,42 @@ def test_handouts_are_reprinted_only_for_pages_that_changed(tmp_path, monkeypatc
     assert pdf.read_bytes() != first
     other = project.root / "site/en/cases/west-east/west-east-handout.pdf"
     assert other.read_bytes().startswith(b"%PDF")
+
+
+def preview(project: Project) -> dict:
+    from casegen.build import generate_docs
+
+    timings: dict = {}
+    generate_docs(project.root, timings=timings, preview=True)
+    return timings
+
+
+def test_the_preview_takes_a_builds_pages_as_they_are(project):
+    before = snapshot(project)
+    assert preview(project)["units_rendered"] == 0
+    assert snapshot(project) == before
+
+
+def test_the_preview_leaves_the_binary_downloads_to_the_build_and_says_so(project, tmp_path):
+    """The live preview draws an edit's charts as SVG only: no PNG, deck or workbook (the time an editor waits
+    is mostly theirs); its pages say the build makes them, and the next full build gives a cold build's bytes."""
+    project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
+    preview(project)
+    files = {p.relative_to(docs(project)).as_posix() for p in docs(project).rglob("*") if p.is_file()}
+    page = (docs(project) / PAGE).read_text(encoding="utf-8")
+    english = (docs(project) / PAGE.replace(".md", ".en.md")).read_text(encoding="utf-8")
+    assert "7123" in (docs(project) / PAGE.replace("index.md", "data.md")).read_text(encoding="utf-8")
+    assert not [f for f in files if f.startswith("cases/east-west/") and f.endswith((".png", ".pptx"))]
+    assert [f for f in files if f.startswith("cases/east-west/charts/") and f.endswith(".svg")]
+    assert ".png" not in page and "-deck.pptx" not in page and ".png" not in english
+    assert "预览时不生成，由 casegen build 生成" in page and "not made in the preview; casegen build makes it" in english
+    assert not [f for f in files if f.endswith(".xlsx")]
+    assert "16x9.png" not in (docs(project) / "gallery/index.md").read_text(encoding="utf-8")
+    # the case that did not change keeps what the build made
+    assert [f for f in files if f.startswith("cases/west-east/") and f.endswith(".png")]
+
+    generate(project)
+    cold = two_cases(tmp_path / "cold")
+    shutil.copy(project.root / "data/cases/east-west/figures.csv", cold.root / "data/cases/east-west/figures.csv")
+    generate(cold)
+    assert {k: v[2] for k, v in snapshot(project).items()} == {k: v[2] for k, v in snapshot(cold).items()}

@@ -146,6 +146,22 @@ def start_fonts(fontconfig: Path | None) -> None:
     _FONTS = chars
 
 
+def warm_up() -> None:
+    """Start vl-convert in this process now, with the largest cut-down font the cache holds (a build's: every
+    character of the library's charts), and compile a first chart: the live preview does it once it is up, so
+    that an edit's charts are drawn here, at once, rather than after a second of starting the runtime or a pool
+    of fresh processes. Without a cut-down font it waits for the first charts, whose characters make one."""
+    if _FONTS is not None or CACHE is None:
+        return
+    from .. import fonts
+
+    conf = fonts.largest_config(CACHE)
+    if conf is None:
+        return
+    start_fonts(conf)
+    vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}}, vl_version=VL_VERSION)
+
+
 # A pool of one worker per core renders the charts when there is enough work to pay for starting it
 # (about a second: spawning, imports, vl-convert's runtime); a little renders in the build's own process.
 # The work is estimated from the specs: rendering time grows with the text a chart holds, and so with the
