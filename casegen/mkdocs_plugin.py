@@ -17,6 +17,8 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import preview
@@ -37,6 +39,19 @@ class CasegenPlugin(BasePlugin):
         self._site_dir = ""      # the outer build's site folder
         self._outputs: set[str] = set()
         self._clock: tuple[float, float] | None = None  # a preview's rebuild: when it started, when casegen was done
+
+    def on_config(self, config, **kwargs):
+        if os.environ.get("CASEGEN_SERVE"):
+            # a sitemap lists every page (4,000 at 1,000 cases) and a preview, with no site address, never keeps it
+            config.theme.static_templates.discard("sitemap.xml")
+        return config
+
+    def on_env(self, env, config, files, **kwargs):
+        # MkDocs makes the theme's environment anew for each build, and each language is a build: compiled
+        # templates are kept for the process (a preview's rebuilds, a build's second language); a template
+        # whose source changed compiles again (the cache checks the source)
+        env.bytecode_cache = _THEME_BYTECODE
+        return env
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve" and dirty:
@@ -113,6 +128,22 @@ class CasegenPlugin(BasePlugin):
                          f"MkDocs {now - generated:.2f} s)")
             self._clock = None
         self._lock.close()  # a live preview's rebuild is over: a `casegen build` waiting may go on
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_THEME_BYTECODE = _MemoryBytecodeCache()
 
 
 class _DirtyWarningFilter(logging.Filter):

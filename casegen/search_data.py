@@ -5,6 +5,8 @@ build/search.json; the MkDocs plugin reads it when it writes the index (casegen.
 
 from __future__ import annotations
 
+import functools
+
 import json
 from pathlib import Path
 
@@ -37,7 +39,13 @@ def _province(lib, region_id: str):
 
 
 def labels() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
+    text = (TEMPLATES / "labels.yaml").read_text(encoding="utf-8")
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=2)  # each language's search asks for them at each rebuild of a preview
+def _parsed(text: str) -> dict[str, dict[str, str]]:
+    return yaml.safe_load(text)
 
 
 def _level_labels() -> dict[str, dict[str, str]]:
