@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .models import (DATE, FIGURE_COLUMNS, FILE_NAME, LENGTH_KINDS, MAX_ID, METRIC_ID, REQUIRED_COLUMNS, SLUG, Case,
                      Category, Figure, GlossaryTerm, Group, Indicator, Mechanism, Metric, Practice, Region, SearchTerms,
                      Source, Unit)
+from .memo import remembered
 from .problems import Problem, clip, warning
 from .yamlio import CONTROL, CONTROL_HINT, MAX_YAML_BYTES, YamlDoc, decode, dotted, load_yaml, read_bytes, refusal
 
@@ -324,6 +325,14 @@ def load_figures(path: Path, shown: str, problems: list[Problem], root: Path | N
     text = _read_text(path, shown, problems, root)
     if text is None:
         return []
+    # the same text gives the same figures (a preview loads the unchanged files again at each save); a list of
+    # its own for the caller
+    return list(remembered(("figures", shown, text), lambda found: tuple(parse_figures(text, shown, found)),
+                           problems))
+
+
+def parse_figures(text: str, shown: str, problems: list[Problem]) -> list[Figure]:
+    """``load_figures`` once the file is read."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -497,6 +506,22 @@ def _stray_yaml(lib: Library, path: Path, problems: list[Problem]) -> None:
                                 ": rename it if it is one of them misspelt, otherwise move it out of data/", "file"))
 
 
+def _story_record(model: type[BaseModel], doc: YamlDoc, problems: list[Problem]) -> BaseModel | None:
+    """``doc`` as a ``model`` record, or None; the problems appended. Kept on the document, which a preview
+    reuses while its file's text is unchanged (casegen.memo)."""
+    made = doc.__dict__.setdefault("_records", {})
+    if model not in made:
+        found: list[Problem] = []
+        try:
+            made[model] = (model.model_validate(doc.data), found)
+        except ValidationError as exc:
+            found.extend(model_problems(exc, doc, (), doc.path, None))
+            made[model] = (None, found)
+    record, found = made[model]
+    problems.extend(found)
+    return record
+
+
 def _load_story(lib: Library, folder: Path, file_name: str, model: type[BaseModel], problems: list[Problem],
                 refused: set[Path], root: Path | None) -> None:
     slug = folder.name
@@ -525,10 +550,8 @@ def _load_story(lib: Library, folder: Path, file_name: str, model: type[BaseMode
             lib.invalid_ids.add(slug)
         else:
             lib.docs[doc.path] = doc
-            try:
-                record = model.model_validate(doc.data)
-            except ValidationError as exc:
-                problems.extend(model_problems(exc, doc, (), doc.path, None))
+            record = _story_record(model, doc, problems)
+            if record is None:
                 lib.invalid_ids.add(slug)
             else:
                 target = lib.cases if model is Case else lib.practices

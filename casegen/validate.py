@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import keyfigures, qualifiers, storynumbers
 from .load import Library, load_library
+from .memo import remembered
 from .models import FLAGS, MAX_BASE_VALUE, Figure, earliest, latest
 from .problems import DataError, Problem, clip, errors, warning
 
@@ -165,15 +166,36 @@ class Checker:
                 if value.strip().startswith(PLACEHOLDERS):
                     self.add(path, doc.line(loc), ".".join(map(str, loc)), "placeholder text left from `casegen new`",
                              "write the text in your own words", "text")
-            self._story_numbers(slug, story, path, doc)
-            self._key_figures(slug, story, path, doc)
-            self._mechanism_uses(story, path, doc)
+            self._own_figures(slug, story, path, doc)
             cited = {f.source for f in lib.figures.get(slug, [])}
             for source in sorted(cited - set(story.sources)):
                 if source in lib.sources:
                     self.add(path, doc.line(("sources",)), "sources",
                              f"figures.csv cites source '{source}' which is not listed here",
                              f"add '{source}' to sources", "reference")
+
+    def _own_figures(self, slug: str, story, path: str, doc) -> None:
+        """What a story's texts say of its own figures: the numbers in them, its key figures, the figures of its
+        mechanism uses. These take most of a validation, and depend on the story's two files and the units and
+        metrics registers alone: the results are kept for the process (casegen.memo), keyed on those objects,
+        which loading gives again unchanged while their files' text is (a preview's saves)."""
+        lib = self.lib
+        figures = tuple(lib.figures.get(slug, ()))
+        registers = tuple(lib.docs.get(lib.shown(lib.data_dir / name)) for name in ("units.yaml", "metrics.yaml"))
+        key = ("own-figures", path, id(doc), id(story), tuple(map(id, figures)), tuple(map(id, registers)),
+               lib.figure_files.get(slug), slug in lib.figures)
+
+        def check(found: list[Problem]) -> tuple:
+            saved, self.problems = self.problems, found
+            try:
+                self._story_numbers(slug, story, path, doc)
+                self._key_figures(slug, story, path, doc)
+                self._mechanism_uses(slug, story, path, doc)
+            finally:
+                self.problems = saved
+            return doc, story, figures, registers  # kept alive with the results: the key's ids stay theirs
+
+        remembered(key, check, self.problems)
 
     def _key_figures(self, slug: str, story, path: str, doc) -> None:
         """Each key figure names exactly one row of the case's figures.csv, and no row twice."""
@@ -205,10 +227,9 @@ class Checker:
             else:
                 named[found[0].line] = i
 
-    def _mechanism_uses(self, story, path: str, doc) -> None:
+    def _mechanism_uses(self, slug: str, story, path: str, doc) -> None:
         """How a case used a mechanism is said for one of its own mechanisms, once."""
         seen: dict[str, int] = {}
-        slug = next((s for s, st in self.lib.stories().items() if st is story), None)
         for i, use in enumerate(story.mechanism_uses):
             for j, ref in enumerate(use.figures):
                 if slug in self.lib.figures:

@@ -273,6 +273,14 @@ def load_yaml(file: Path, shown_path: str, problems: list[Problem], root: Path |
     text = None if raw is None else decode(raw, shown_path, problems)
     if text is None:
         return None
+    from .memo import remembered
+
+    # the same text gives the same document (a preview loads the unchanged files again at each save)
+    return remembered(("yaml", shown_path, text), lambda found: parse_yaml(text, shown_path, found), problems)
+
+
+def parse_yaml(text: str, shown_path: str, problems: list[Problem]) -> YamlDoc | None:
+    """``load_yaml`` once the file is read: its text parsed, with the line of every value."""
     if not text.strip():
         problems.append(Problem(shown_path, 1, "(file)", "the file is empty", "fill it in or delete it", "yaml"))
         return None
