@@ -719,18 +719,24 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
     index = lib.flag_index()
     figure_counts = [(slug, len(lib.figures.get(slug, [])),
                       len({f.line for flag in index.by_story.get(slug, []) for f in flag.figures})) for slug in order]
-    mechanism_figures = [(slug, [tuple(f.__dict__.values()) for use in r.stories[slug].mechanism_uses
-                                 for ref in use.figures for f in keyfigures.matches(ref, lib.figures.get(slug, []))])
-                         for slug in order]
+    # Each mechanism's page shows the stories that use it, with the figures their use of it names: its key is
+    # those stories' texts and figures, so that an edit touches the pages of the story's own mechanisms only.
+    def mechanism_key(mechanism_id: str) -> str:
+        cases, practices = r.mechanism_users[mechanism_id]
+        return _digest("mechanism", mechanism_id, common, template_digest("mechanism.md.j2"),
+                       [(slug, r.folder(slug), texts[slug],
+                         [tuple(f.__dict__.values()) for use in r.stories[slug].mechanism_uses
+                          if use.mechanism == mechanism_id for ref in use.figures
+                          for f in keyfigures.matches(ref, lib.figures.get(slug, []))])
+                        for slug in cases + practices])
 
-    def render_mechanisms() -> dict[str, Content]:
-        out: dict[str, Content] = {}
-        for lang in LANGS:
-            out[page_path("mechanisms/index.md", lang)] = r.mechanisms_index(lang)
-            for mechanism_id, (cases, practices) in r.mechanism_users.items():
-                if cases or practices:
-                    out[page_path(f"mechanisms/{mechanism_id}.md", lang)] = r.mechanism_page(mechanism_id, lang)
-        return out
+    def render_mechanism(mechanism_id: str) -> dict[str, Content]:
+        return {page_path(f"mechanisms/{mechanism_id}.md", lang): r.mechanism_page(mechanism_id, lang) for lang in LANGS}
+
+    # The flags page lists every flag with the figures it concerns and the story they belong to.
+    index_flags = [(slug, r.folder(slug), r.stories[slug].title.model_dump(),
+                    [(flag.kind, flag.group, [tuple(f.__dict__.values()) for f in flag.figures])
+                     for flag in index.by_story.get(slug, [])]) for slug in order if index.by_story.get(slug)]
 
     def render_downloads() -> dict[str, Content]:
         out: dict[str, Content] = {}
@@ -778,8 +784,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         Unit("compare-index", _digest("compare-index", common, template_digest("comparisons.md.j2"), stories_digest,
                                       reporting),
              lambda: {page_path("compare/index.md", lang): r.comparisons_index(lang) for lang in LANGS}),
-        Unit("mechanisms", _digest("mechanisms", common, template_digest("mechanism.md.j2", "mechanisms.md.j2"),
-                                   stories_digest, mechanism_figures), render_mechanisms),
+        Unit("mechanisms", _digest("mechanisms", common, template_digest("mechanisms.md.j2"), stories_digest),
+             lambda: {page_path("mechanisms/index.md", lang): r.mechanisms_index(lang) for lang in LANGS}),
         Unit("cases", _digest("cases", common, template_digest("cases.md.j2"), stories_digest, figure_counts),
              lambda: {page_path("cases/index.md", lang): r.cases_index(lang) for lang in LANGS}),
         Unit("glossary", _digest("glossary", common, template_digest("glossary.md.j2")),
@@ -788,12 +794,14 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                                 sorted((k, sorted(v.items())) for k, v in cited.items())),
              lambda: {page_path("sources/index.md", lang): r.sources_page(lang) for lang in LANGS}),
         Unit("home", _digest("home", common, template_digest("home.md.j2"), data_digest), render_home),
-        Unit("flags", _digest("flags", common, template_digest("flags.md.j2", "locator_words.yaml"), data_digest),
+        Unit("flags", _digest("flags", common, template_digest("flags.md.j2", "locator_words.yaml"), index_flags),
              lambda: {page_path("flags/index.md", lang): r.flags_page(lang) for lang in LANGS}),
         Unit("gallery", _digest("gallery", common, template_digest("gallery.md.j2"), data_digest), render_gallery),
         Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest, handouts,
                                   max(filter(None, changed.values()), default=None)), render_downloads),
     ]
+    units += [Unit(f"mechanism:{m}", mechanism_key(m), functools.partial(render_mechanism, m))
+              for m, users in r.mechanism_users.items() if any(users)]
     if preview:  # the units whose files differ in the preview are keyed apart, so that a full build remakes them
         for unit in units:
             if unit.name.startswith(("story:", "compare:")) or unit.name in ("gallery", "downloads"):

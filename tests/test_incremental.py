@@ -278,3 +278,41 @@ def test_the_preview_leaves_the_binary_downloads_to_the_build_and_says_so(projec
     shutil.copy(project.root / "data/cases/east-west/figures.csv", cold.root / "data/cases/east-west/figures.csv")
     generate(cold)
     assert {k: v[2] for k, v in snapshot(project).items()} == {k: v[2] for k, v in snapshot(cold).items()}
+
+
+def unit_keys(project: Project) -> dict[str, str]:
+    manifest = json.loads((project.root / "build" / "docs-manifest.json").read_text(encoding="utf-8"))
+    return {name: unit["key"] for name, unit in manifest["units"].items()}
+
+
+def test_the_flags_page_and_each_mechanism_page_are_rendered_again_only_for_their_own_figures(project):
+    """At 1,000 cases these pages took seconds each: an edit renders them again only when it changes what they
+    show (a flagged figure; a figure that a use of the mechanism names)."""
+    project.append("data/cases/east-west/case.yaml",
+                   "mechanism_uses:\n  - {mechanism: job-fairs, zh: 招聘会。, en: Job fairs., figures: [{metric: funds}]}\n")
+    project.replace("data/cases/west-east/figures.csv", "workers_other,5000,人,,,2018-12,west-prov,actual,,src,para 1,,,,,",
+                    "workers_other,5000,人,,,2018-12,west-prov,actual,,src,para 1,,,ambiguous,原文含糊。,The source is vague.")
+    generate(project)
+    flags = (docs(project) / "flags/index.md").read_text(encoding="utf-8")
+    assert "原文含糊" in flags
+    before = unit_keys(project)
+    assert "mechanism:job-fairs" in before and "flags" in before
+
+    def rendered_again() -> set[str]:
+        after = unit_keys(project)
+        return {name for name in after if before.get(name) != after[name]}
+
+    project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
+    generate(project)
+    assert "story:east-west" in rendered_again()
+    assert not {"flags", "mechanism:job-fairs"} & rendered_again()
+
+    project.replace("data/cases/east-west/figures.csv", "funds,35.5,万元", "funds,36.5,万元")
+    generate(project)
+    assert "mechanism:job-fairs" in rendered_again() and "flags" not in rendered_again()
+    assert "36\\.5万元" in (docs(project) / "mechanisms/job-fairs.md").read_text(encoding="utf-8")
+
+    project.replace("data/cases/west-east/figures.csv", "workers_other,5000,人", "workers_other,5100,人")
+    generate(project)
+    assert "flags" in rendered_again()
+    assert "5100" in (docs(project) / "flags/index.md").read_text(encoding="utf-8")
