@@ -25,7 +25,8 @@ OUTCOME_GROUPS = ("placement", "poverty", "posts", "training", "jobs", "fairs")
 
 def matches(ref: KeyFigureRef, figures: list[Figure]) -> list[Figure]:
     """The rows a reference names (exactly one when the reference is good)."""
-    return [f for f in figures if ref.matches(f)]
+    metric = ref.metric  # every reference names its metric: the rows of other metrics are passed over first
+    return [f for f in figures if f.metric == metric and ref.matches(f)]
 
 
 def chosen(lib: Library, slug: str, limit: int = 6) -> list[Figure]:

@@ -313,8 +313,12 @@ class Renderer:
         return out
 
     def key_figures(self, slug: str, limit: int = 6) -> list[Figure]:
-        """What leads a story page: its editor's key_figures, or the rule's outcomes (see keyfigures)."""
-        return keyfigures.chosen(self.lib, slug, limit)
+        """What leads a story page: its editor's key_figures, or the rule's outcomes (see keyfigures). Once per
+        library: the home page's key asks for every case's first."""
+        memo = self.lib.memo("key_figures")
+        if (slug, limit) not in memo:
+            memo[(slug, limit)] = keyfigures.chosen(self.lib, slug, limit)
+        return memo[(slug, limit)]
 
     def folder(self, slug: str) -> str:
         return "cases" if slug in self.lib.cases else "practices"
@@ -528,10 +532,14 @@ class Renderer:
         diagram = Markup(f'<figure class="cg-diagram" markdown="0">\n<div class="cg-diagram-scroll">'
                          f'{svg.strip()}</div>\n<figcaption><a href="assets/pairings.svg" download>'
                          f'{text.html_attr(self.labels["download_svg"][lang])}</a></figcaption>\n</figure>')
-        headlines = [(slug, figs[0]) for slug in lib.cases if (figs := self.key_figures(slug, limit=1))]
+        headlines = self.headlines()
         return self.render("home.md.j2", lang, depth=0, diagram_html=diagram, headlines=headlines,
                            figure_total=sum(len(v) for v in lib.figures.values()),
                            flag_total=self.flagged_total)
+
+    def headlines(self) -> list[tuple[str, Figure]]:
+        """The home page's table: each case's first key figure."""
+        return [(slug, figs[0]) for slug in self.lib.cases if (figs := self.key_figures(slug, limit=1))]
 
     @property
     def flagged_total(self) -> int:
@@ -793,7 +801,10 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         Unit("sources", _digest("sources", common, template_digest("sources.md.j2"), stories_digest,
                                 sorted((k, sorted(v.items())) for k, v in cited.items())),
              lambda: {page_path("sources/index.md", lang): r.sources_page(lang) for lang in LANGS}),
-        Unit("home", _digest("home", common, template_digest("home.md.j2"), data_digest), render_home),
+        # the home page counts the figures and flags, and shows each case's first key figure
+        Unit("home", _digest("home", common, template_digest("home.md.j2"), stories_digest,
+                             sum(len(v) for v in lib.figures.values()), r.flagged_total,
+                             [(slug, tuple(f.__dict__.values())) for slug, f in r.headlines()]), render_home),
         Unit("flags", _digest("flags", common, template_digest("flags.md.j2", "locator_words.yaml"), index_flags),
              lambda: {page_path("flags/index.md", lang): r.flags_page(lang) for lang in LANGS}),
         Unit("gallery", _digest("gallery", common, template_digest("gallery.md.j2"), data_digest), render_gallery),
