@@ -667,15 +667,20 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             out[page_path(f"{folder}/{slug}/{DATA_PAGE}", lang)] = r.data_page(slug, lang)
         return out
 
+    story_templates = template_digest("story.md.j2", "data.md.j2", "locator_words.yaml")
+    story_keys: dict[str, str] = {}  # asked for by the story's unit and by the gallery's entries
+
     def story_key(slug: str) -> str:
+        if slug in story_keys:
+            return story_keys[slug]
         story = r.stories[slug]
         children = sorted(r.children.get(slug, []))
         linked = sorted({*children, *getattr(story, "related", []), *([story.parent] if getattr(story, "parent", None)
                                                                      else [])} & set(r.stories))
-        return _digest("story", common, template_digest("story.md.j2", "data.md.j2", "locator_words.yaml"), texts[slug],
-                       figures[slug],
-                       changed.get(slug), handouts and slug in lib.cases, children,
-                       [(s, r.folder(s), r.stories[s].title.model_dump()) for s in linked])
+        key = story_keys[slug] = _digest("story", common, story_templates, texts[slug], figures[slug],
+                                         changed.get(slug), handouts and slug in lib.cases, children,
+                                         [(s, r.folder(s), r.stories[s].title.model_dump()) for s in linked])
+        return key
 
     def collect_comparison(group_id: str) -> None:
         if r.comparisons[group_id].indicators:
@@ -729,9 +734,11 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                       len({f.line for flag in index.by_story.get(slug, []) for f in flag.figures})) for slug in order]
     # Each mechanism's page shows the stories that use it, with the figures their use of it names: its key is
     # those stories' texts and figures, so that an edit touches the pages of the story's own mechanisms only.
+    mechanism_template = template_digest("mechanism.md.j2")
+
     def mechanism_key(mechanism_id: str) -> str:
         cases, practices = r.mechanism_users[mechanism_id]
-        return _digest("mechanism", mechanism_id, common, template_digest("mechanism.md.j2"),
+        return _digest("mechanism", mechanism_id, common, mechanism_template,
                        [(slug, r.folder(slug), texts[slug],
                          [tuple(f.__dict__.values()) for use in r.stories[slug].mechanism_uses
                           if use.mechanism == mechanism_id for ref in use.figures
