@@ -26,7 +26,7 @@ import html as html_module
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,6 +127,7 @@ class Phrases:
 
     def __init__(self, phrases: list[str]):
         self.phrases = sorted({p for p in phrases if len(p) >= 2}, key=lambda p: (-len(p), p))
+        self.key = hash(tuple(self.phrases))  # what the counts kept for the process are counted with (_COUNTED)
 
     def count(self, text: str, pairs: Counter) -> Counter:
         """The phrases in ``text``; ``pairs``, the text's terms, rule out at once a phrase whose first two
@@ -139,7 +140,28 @@ class Phrases:
         return found
 
 
+# A live preview builds the index again at each save, and at 1,000 cases counting every page's terms took most
+# of its MkDocs rebuild; a page that did not change gives the same counts and weights. Kept for the process,
+# keyed on everything they are made from; never changed once made.
+_COUNTED: OrderedDict[tuple, Counter] = OrderedDict()
+_WEIGHED: OrderedDict[tuple, dict[str, int]] = OrderedDict()
+_KEPT = 20_000  # entries of each: a few fields of both languages' pages at a few thousand cases
+
+
+def _kept(store: OrderedDict, key: tuple, make):
+    found = store.get(key)
+    if found is None:
+        found = store[key] = make()
+        if len(store) > _KEPT:
+            store.popitem(last=False)
+    return found
+
+
 def _field_counts(text: str, phrases: Phrases, title: bool = False) -> Counter:
+    return _kept(_COUNTED, (phrases.key, title, text), lambda: _count_field(text, phrases, title))
+
+
+def _count_field(text: str, phrases: Phrases, title: bool) -> Counter:
     counts = count_terms(text)
     counts.length = counts.total()  # the text's length in terms, for BM25 (phrases are extra)
     for phrase, n in phrases.count(text, counts).items():
@@ -158,6 +180,11 @@ def page_weights(page: Page, phrases: Phrases, average_length: float, body: Coun
     """A page's terms and their weights (see the module's docstring): each field's count saturates on its
     own (BM25F), so that a word in the title outweighs any number of mentions in the text, and the text's
     count is taken relative to the page's length. ``body``: the text's counts, if already made."""
+    return _kept(_WEIGHED, (phrases.key, average_length, page.title, page.headings, page.body, page.boost),
+                 lambda: _weigh(page, phrases, average_length, body))
+
+
+def _weigh(page: Page, phrases: Phrases, average_length: float, body: Counter | None) -> dict[str, int]:
     title = _field_counts(normalize(page.title), phrases, title=True)
     headings = _field_counts(normalize(page.headings), phrases)
     body = _field_counts(normalize(page.body), phrases) if body is None else body
