@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
 
 from . import preview
 from .build import BuildError, build_lock, describe_os_error, generate_docs
@@ -39,6 +41,8 @@ class CasegenPlugin(BasePlugin):
         self._site_dir = ""      # the outer build's site folder
         self._outputs: set[str] = set()
         self._clock: tuple[float, float] | None = None  # a preview's rebuild: when it started, when casegen was done
+        self._since: float | None = None  # when the preview's previous rebuild began (preview.unchanged_assets)
+        self._given: list = []
 
     def on_config(self, config, **kwargs):
         if os.environ.get("CASEGEN_SERVE"):
@@ -59,6 +63,9 @@ class CasegenPlugin(BasePlugin):
             # MkDocs warns of stale navigation, which strict mode would turn into a failed rebuild. Our nav
             # lists index pages only, and each page that lists another is regenerated with it.
             logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarningFilter())
+            # a page rendered again links assets that this rebuild passed over (preview.unchanged_assets): they are
+            # in the site already, and strict mode must not count MkDocs' warning that it did not see them
+            logging.getLogger("mkdocs.structure.pages").addFilter(_PassedOverLinkFilter())
             preview.DIRTY = True  # later rebuilds load new plugin objects, which get no startup event
 
     def on_pre_build(self, config, **kwargs) -> None:
@@ -68,6 +75,7 @@ class CasegenPlugin(BasePlugin):
         self._site_dir, self._outputs = config.site_dir, set()
         if not os.environ.get("CASEGEN_SERVE"):
             return
+        self._since = preview.rebuild_started(self._site_dir)
         root = Path(config.config_file_path).parent.resolve()
         self._lock.close()
         try:
@@ -87,10 +95,24 @@ class CasegenPlugin(BasePlugin):
         except OSError as err:
             print(f"{describe_os_error(err, root)}\nThe preview shows the last good version.")
 
-    @event_priority(-200)  # after mkdocs-static-i18n has given each language's files their paths
-    def on_files(self, files, config, **kwargs):
-        self._outputs |= preview.relative_outputs(self._site_dir, (f.abs_dest_path for f in files))
+    @event_priority(100)  # before mkdocs-static-i18n goes through every file
+    def _pass_over_unchanged_assets(self, files, config, **kwargs):
+        self._given = list(files)
+        if os.environ.get("CASEGEN_SERVE"):
+            passed = set(map(id, preview.unchanged_assets(self._site_dir, self._depth, files, config.docs_dir,
+                                                          self._since)))
+            if passed:
+                return Files([f for f in files if id(f) not in passed])
         return files
+
+    @event_priority(-200)  # after mkdocs-static-i18n has given each language's files their paths
+    def _note_outputs(self, files, config, **kwargs):
+        self._outputs |= preview.relative_outputs(self._site_dir, (f.abs_dest_path for f in files))
+        if os.environ.get("CASEGEN_SERVE"):
+            self._outputs |= preview.seen(self._site_dir, self._depth, self._given, files)
+        return files
+
+    on_files = CombinedEvent(_pass_over_unchanged_assets, _note_outputs)
 
     def on_serve(self, server, config, builder, **kwargs):
         if os.environ.get("CASEGEN_SERVE"):
@@ -128,6 +150,14 @@ class CasegenPlugin(BasePlugin):
                          f"MkDocs {now - generated:.2f} s)")
             self._clock = None
         self._lock.close()  # a live preview's rebuild is over: a `casegen build` waiting may go on
+
+
+class _PassedOverLinkFilter(logging.Filter):
+    _TARGET = re.compile(r"but the target '(.+)' is not found among documentation files")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = self._TARGET.search(record.getMessage())
+        return not (found and found.group(1) in preview.passed_over())
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):

@@ -6,18 +6,82 @@ dirty build does not do is delete: this module removes, between rebuilds of the 
 outputs of the previous rebuild that the current one no longer makes (a deleted case's pages, charts and
 downloads). The search index keeps the pages a rebuild did not render itself (casegen.search_plugin).
 
+MkDocs and mkdocs-static-i18n also go through every file of build/docs at each rebuild (20,000 at 1,000
+cases, most of them charts and downloads that did not change): ``unchanged_assets`` lets a rebuild pass over
+the files that are not pages and did not change since the previous rebuild began, which its site folder
+holds already, and ``after_rebuild`` still counts them among the outputs.
+
 A full build (`casegen build`) never comes here.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 DIRTY = False  # set when `mkdocs serve --dirty` starts (casegen serve)
 
 # What the previous rebuild of this process made, by site folder
 _OUTPUTS: dict[str, set[str]] = {}
+# By site folder and language build (the first, the second … of a rebuild): each asset's source → its
+# output in the site (None: the language's build leaves it out), and when the previous rebuild began
+_ASSETS: dict[tuple[str, int], dict[str, str | None]] = {}
+_STARTED: dict[str, float] = {}
+_PASSED: dict[tuple[str, int], dict[str, str | None]] = {}  # what the current rebuild passes over
+
+
+def rebuild_started(site_dir: str) -> float | None:
+    """Note the time a rebuild begins (before casegen writes anything); returns when the previous one began."""
+    import time
+
+    previous = _STARTED.get(site_dir)
+    _STARTED[site_dir] = time.time()
+    return previous
+
+
+def unchanged_assets(site_dir: str, build: int, files, docs_dir: str, since: float | None) -> list:
+    """The files of ``files`` that are not pages, lie in ``docs_dir`` and were not written since ``since`` (the
+    previous rebuild's start), when this language's build of the previous rebuild saw them: their outputs
+    are in the site already. Noted, so that ``seen`` counts them."""
+    known = _ASSETS.get((site_dir, build))
+    passed: dict[str, str | None] = {}
+    _PASSED[(site_dir, build)] = passed
+    if not DIRTY or known is None or since is None:
+        return []
+    out = []
+    for f in files:
+        if f.src_uri in known and not f.is_documentation_page() and f.abs_src_path \
+                and f.abs_src_path.startswith(docs_dir) and os.stat(f.abs_src_path).st_mtime < since:
+            passed[f.src_uri] = known[f.src_uri]
+            out.append(f)
+    return out
+
+
+def passed_over() -> set[str]:
+    """The sources of the assets the current rebuild passes over, also as a language's build names them (the
+    language suffix dropped: charts/x.en.svg is charts/x.svg in the English build)."""
+    out: set[str] = set()
+    for passed in _PASSED.values():
+        for uri in passed:
+            out.add(uri)
+            out.add(_LANGUAGE_SUFFIX.sub(r"\2", uri))
+    return out
+
+
+_LANGUAGE_SUFFIX = re.compile(r"\.([a-z]{2})(\.[^./]+)$")
+
+
+def seen(site_dir: str, build: int, before, after) -> set[str]:
+    """After mkdocs-static-i18n: note where this language's build puts each asset of ``before`` (the files it
+    was given) from ``after`` (the files it made of them); returns the outputs, relative to ``site_dir``, of
+    the assets it passed over."""
+    made = {f.src_uri: f.abs_dest_path for f in after if not f.is_documentation_page()}
+    known = {f.src_uri: made.get(f.src_uri) for f in before if not f.is_documentation_page()}
+    passed = _PASSED.get((site_dir, build), {})
+    known.update(passed)
+    _ASSETS[(site_dir, build)] = known
+    return relative_outputs(site_dir, [dest for dest in passed.values() if dest])
 
 
 def after_rebuild(site_dir: str, outputs: set[str], dirty: bool) -> None:

@@ -78,6 +78,14 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
         # the preview rebuilds only what changed: the language twin changed with it
         english = re.sub(r"<[^>]+>", "", fetch(url.replace("/cases/", "/en/cases/")) or "")
         assert "3,917" in english and "3,250" not in english
+        # the chart that draws the figure is drawn again and served; the assets that did not change stay served
+        # (the preview's MkDocs passes over them: casegen.preview.unchanged_assets)
+        for chart in ("key-outcomes.svg", "key-outcomes.narrow.svg"):
+            svg = fetch(url + "charts/" + chart) or ""
+            assert "3917" in svg.replace(",", "") and "3250" not in svg.replace(",", ""), chart
+        assert "3,917" in (fetch(url.replace("/cases/", "/en/cases/") + "charts/key-outcomes.svg") or "")
+        assert fetch(url.replace("longyou-xuyong", "yang-county") + "downloads/yang-county.csv")
+        assert fetch(url + "downloads/longyou-xuyong.bib")
         # the preview says what the rebuild took, in its two parts (make bench reads it: casegen.bench_preview)
         part = last_rebuild(project.root.parent / "serve.log")
         assert part and part["total_s"] >= part["casegen_s"] > 0 and part["mkdocs_s"] > 0, part
