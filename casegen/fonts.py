@@ -154,9 +154,22 @@ def private_copy(fontconfig: Path) -> Path:
 
     folder = Path(tempfile.mkdtemp(prefix="casegen-fonts-"))
     atexit.register(shutil.rmtree, folder, True)
+    _exit_on_sigterm()
     for face in sorted(fontconfig.parent.glob("*.otf")):
         shutil.copyfile(face, folder / face.name)
     conf = folder / "fonts.conf"
     conf.write_text(fontconfig.read_text(encoding="utf-8").replace(
         f"<dir>{html.escape(str(fontconfig.parent))}</dir>", f"<dir>{html.escape(str(folder))}</dir>"), encoding="utf-8")
     return conf
+
+
+def _exit_on_sigterm() -> None:
+    """Let SIGTERM end this process as an exit does, running its exit handlers: a preview's server stopped by
+    its parent, or a build killed, would otherwise leave its copy of the font in the temporary folder. Only
+    where nothing else handles SIGTERM, and from the main thread (the only one that may set a handler)."""
+    import signal
+    import sys
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

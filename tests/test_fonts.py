@@ -126,3 +126,34 @@ def test_a_little_work_is_drawn_in_the_build_process_with_the_cut_down_font_and_
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == render(few, tmp_path, None)
+
+
+STOPPED = """
+import sys, time
+from pathlib import Path
+from casegen import charts, fonts
+conf = fonts.subset_config(fonts.characters(["东西部协作 2020"]), Path(sys.argv[1]))
+charts.start_fonts(conf)
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_process_stopped_with_sigterm_removes_its_copy_of_the_font(tmp_path):
+    """A preview's server is stopped with SIGTERM (by `casegen serve`'s parent, a test, the bench): the copy of the
+    cut-down font it drew with goes with it, as at a normal exit."""
+    import signal
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("casegen-fonts-*"))
+    process = subprocess.Popen([sys.executable, "-c", STOPPED, str(tmp_path / "cache")], stdout=subprocess.PIPE,
+                               text=True, cwd=ROOT)
+    try:
+        assert process.stdout.readline().strip()  # started, with its copy made
+        made = set(Path(tempfile.gettempdir()).glob("casegen-fonts-*")) - before
+        assert len(made) == 1
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        process.kill()
+    assert not [folder for folder in made if folder.exists()]
