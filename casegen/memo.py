@@ -15,25 +15,40 @@ from typing import Any, Callable
 
 from .problems import Problem
 
-SIZE = 8192  # entries: a few per story, for libraries of a few thousand stories
+class Kept:
+    """At most ``size`` results by key, the least recently used going first."""
 
-_store: OrderedDict[tuple, tuple[Any, list[Problem]]] = OrderedDict()
+    def __init__(self, size: int):
+        self.size = size
+        self._store: OrderedDict[tuple, Any] = OrderedDict()
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        if key in self._store:
+            self._store.move_to_end(key)
+            return self._store[key]
+        found = self._store[key] = make()
+        if len(self._store) > self.size:
+            self._store.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        self._store.clear()
+
+
+_loaded = Kept(8192)  # a few entries per story, for libraries of a few thousand stories
 
 
 def remembered(key: tuple, compute: Callable[[list[Problem]], Any], problems: list[Problem]) -> Any:
     """``compute(found)`` (which appends the problems it meets to ``found``) once per ``key``; the problems
     are appended to ``problems`` on every call, and the value returned."""
-    hit = _store.get(key)
-    if hit is None:
+    def make() -> tuple[Any, list[Problem]]:
         found: list[Problem] = []
-        hit = _store[key] = (compute(found), found)
-        if len(_store) > SIZE:
-            _store.popitem(last=False)
-    else:
-        _store.move_to_end(key)
-    problems.extend(hit[1])
-    return hit[0]
+        return compute(found), found
+
+    value, found = _loaded.get(key, make)
+    problems.extend(found)
+    return value
 
 
 def clear() -> None:
-    _store.clear()
+    _loaded.clear()

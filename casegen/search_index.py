@@ -26,10 +26,11 @@ import html as html_module
 import json
 import math
 import re
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .memo import Kept
 from .search_text import characters, count_terms, normalize, traditional_to_simplified
 
 TITLE, HEADING, BODY = 6.0, 2.0, 1.0
@@ -143,22 +144,12 @@ class Phrases:
 # A live preview builds the index again at each save, and at 1,000 cases counting every page's terms took most
 # of its MkDocs rebuild; a page that did not change gives the same counts and weights. Kept for the process,
 # keyed on everything they are made from; never changed once made.
-_COUNTED: OrderedDict[tuple, Counter] = OrderedDict()
-_WEIGHED: OrderedDict[tuple, dict[str, int]] = OrderedDict()
-_KEPT = 20_000  # entries of each: a few fields of both languages' pages at a few thousand cases
-
-
-def _kept(store: OrderedDict, key: tuple, make):
-    found = store.get(key)
-    if found is None:
-        found = store[key] = make()
-        if len(store) > _KEPT:
-            store.popitem(last=False)
-    return found
+_COUNTED = Kept(20_000)  # a few fields of both languages' pages at a few thousand cases
+_WEIGHED = Kept(20_000)
 
 
 def _field_counts(text: str, phrases: Phrases, title: bool = False) -> Counter:
-    return _kept(_COUNTED, (phrases.key, title, text), lambda: _count_field(text, phrases, title))
+    return _COUNTED.get((phrases.key, title, text), lambda: _count_field(text, phrases, title))
 
 
 def _count_field(text: str, phrases: Phrases, title: bool) -> Counter:
@@ -180,7 +171,7 @@ def page_weights(page: Page, phrases: Phrases, average_length: float, body: Coun
     """A page's terms and their weights (see the module's docstring): each field's count saturates on its
     own (BM25F), so that a word in the title outweighs any number of mentions in the text, and the text's
     count is taken relative to the page's length. ``body``: the text's counts, if already made."""
-    return _kept(_WEIGHED, (phrases.key, average_length, page.title, page.headings, page.body, page.boost),
+    return _WEIGHED.get((phrases.key, average_length, page.title, page.headings, page.body, page.boost),
                  lambda: _weigh(page, phrases, average_length, body))
 
 
