@@ -83,7 +83,6 @@ def serve(root: Path, port: int) -> None:
     """Preview on http://127.0.0.1:PORT; saving a file under data/, docs/ or the templates regenerates
     the pages and reloads the browser."""
     import os
-    import subprocess
 
     from .build import BuildError, describe_os_error, generate_docs
     from .render import TEMPLATES
@@ -103,7 +102,28 @@ def serve(root: Path, port: int) -> None:
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "-f", str(root / "mkdocs.yml"),
            "-a", f"127.0.0.1:{port}",
            "--watch", str(root / "data"), "--watch", str(root / "docs"), "--watch", str(TEMPLATES)]
-    sys.exit(subprocess.run(cmd, cwd=root, env=env, check=False).returncode)
+    sys.exit(_run_forwarding_signals(cmd, root, env))
+
+
+def _run_forwarding_signals(cmd: list[str], cwd: Path, env: dict) -> int:
+    """Run ``cmd`` and wait for it, passing on SIGTERM and SIGHUP: a process manager that stops this process
+    stops the server too, and this process then ends as the server did. Ctrl-C reaches both from the terminal;
+    this one waits for the server to finish on it."""
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(cmd, cwd=cwd, env=env)
+    previous = {sig: signal.signal(sig, lambda signum, _frame: child.send_signal(signum))
+                for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @main.command()

@@ -269,6 +269,10 @@ def test_the_preview_leaves_the_binary_downloads_to_the_build_and_says_so(projec
     assert ".png" not in page and "-deck.pptx" not in page and ".png" not in english
     assert "预览时不生成，由 casegen build 生成" in page and "not made in the preview; casegen build makes it" in english
     assert not [f for f in files if f.endswith(".xlsx")]
+    # the workbook named inside a sentence reads as part of it, not as the list's label
+    assert "下载 Excel 工作簿（预览时不生成，由 casegen build 生成），" in (docs(project) / "downloads/index.md").read_text(encoding="utf-8")
+    assert "download the Excel workbook (not made in the preview; casegen build makes it):" in \
+        (docs(project) / "downloads/index.en.md").read_text(encoding="utf-8")
     assert "16x9.png" not in (docs(project) / "gallery/index.md").read_text(encoding="utf-8")
     # the case that did not change keeps what the build made
     assert [f for f in files if f.startswith("cases/west-east/") and f.endswith(".png")]

@@ -151,3 +151,26 @@ def test_a_data_error_keeps_the_last_good_preview(server):
     time.sleep(8)
     page = wait_for(lambda: fetch(url), 30, "the preview after a bad edit")
     assert "3250" in re.sub(r"<[^>]+>", "", page)
+
+
+def test_stopping_casegen_serve_stops_its_server(tmp_path):
+    """A process manager stops the process it started: SIGTERM to `casegen serve` alone (not its process group)
+    ends the MkDocs server it runs too, so the port is free again and nothing keeps serving."""
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    with open(tmp_path / "serve.log", "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "casegen.cli", "--root", str(project.root), "serve",
+                                    "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            wait_for(lambda: fetch(url) or (process.poll() is not None and pytest.fail(
+                "casegen serve stopped:\n" + (tmp_path / "serve.log").read_text())), 180, "the preview server")
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+            wait_for(lambda: fetch(url) is None, 30, "the server to stop answering")
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # whatever is left of the group, if the test failed
+            except ProcessLookupError:
+                pass
