@@ -24,7 +24,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import keyfigures, locators, qualifiers, scales, storynumbers, text
+from . import keyfigures, locators, memo, qualifiers, scales, storynumbers, text
 from .cite import cite
 from .diagram import pairings_svg
 from .derive import Derived, comparisons
@@ -628,7 +628,9 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
     texts = {slug: _file_digest(story_file(lib, slug)) for slug in r.stories}
     figures = {slug: _file_digest(lib.data_dir / r.folder(slug) / slug / "figures.csv") for slug in r.stories}
     order = list(r.stories)
-    stories_digest = _digest([(slug, r.folder(slug), texts[slug]) for slug in order])  # what the lists show
+    # what the lists (indexes, comparisons, home, sources, gallery) show of each story: all but its narrative, so
+    # that rewording a story, or its mention of an edited figure, renders its own pages and not every list again
+    stories_digest = _digest([(slug, r.folder(slug), listed(r.stories[slug]), changed.get(slug)) for slug in order])
     data_digest = _digest(stories_digest, [figures[slug] for slug in order])           # and every figure
 
     def story_charts(slug: str, lang: str):
@@ -815,7 +817,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         Unit("flags", _digest("flags", common, template_digest("flags.md.j2", "locator_words.yaml"), index_flags),
              lambda: {page_path("flags/index.md", lang): r.flags_page(lang) for lang in LANGS}),
         Unit("gallery", _digest("gallery", common, template_digest("gallery.md.j2"), data_digest), render_gallery),
-        Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest, handouts,
+        Unit("downloads", _digest("downloads", common, template_digest("downloads.md.j2"), data_digest,
+                                  [texts[slug] for slug in order], handouts,
                                   max(filter(None, changed.values()), default=None)), render_downloads),
     ]
     units += [Unit(f"mechanism:{m}", mechanism_key(m), functools.partial(render_mechanism, m))
@@ -825,6 +828,22 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             if unit.name.startswith(("story:", "compare:")) or unit.name in ("gallery", "downloads"):
                 unit.full_key, unit.key = unit.key, _digest(unit.key, "preview")
     return units
+
+
+# A story's narrative: what its own pages, decks and handouts show and no list does (render.py's list pages and
+# the charts read none of it: tests/test_incremental.py checks that no list shows it).
+NARRATIVE = frozenset({"background", "measures", "results", "lessons", "objectives", "questions", "takeaways",
+                       "mechanism_uses", "not_figures"})
+
+
+_LISTED = memo.Kept(8192)
+
+
+def listed(story: Case | Practice) -> str:
+    """A digest of what the lists show of a story: every field but its narrative. Kept for the story object, which
+    the loader keeps while its file is unchanged, so a preview's edit digests the edited story only (the entry
+    holds the object, so its id cannot be another's while it is kept)."""
+    return _LISTED.get((id(story),), lambda: (story, _digest(story.model_dump(mode="json", exclude=NARRATIVE))))[1]
 
 
 def slide_files(r: Renderer, slug: str, lang: str, drawn: list) -> dict[str, Content]:

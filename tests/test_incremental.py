@@ -320,3 +320,38 @@ def test_the_flags_page_and_each_mechanism_page_are_rendered_again_only_for_thei
     generate(project)
     assert "flags" in rendered_again()
     assert "5100" in (docs(project) / "flags/index.md").read_text(encoding="utf-8")
+
+
+def test_a_reworded_narrative_renders_its_own_story_and_leaves_the_lists_alone(project):
+    """The lists (indexes, comparisons, home, sources, gallery) show a story's title, pairing, period and summary,
+    never its narrative: rewording the narrative, as an editor does with each edited figure the story mentions,
+    renders the story's own pages (and its mechanisms' pages, which quote its uses), not every list."""
+    mark = "叙述标记"
+    narrative = {"background: {zh: 背景。, en: Background.}": "背景",
+                 "measures: {zh: 做法。, en: Measures.}": "做法", "results: {zh: 成效。, en: Results.}": "成效",
+                 "lessons: {zh: 经验。, en: Lessons.}": "经验"}
+    for line, word in narrative.items():
+        project.replace("data/cases/east-west/case.yaml", line, line.replace(word, word + mark))
+    project.append("data/cases/east-west/case.yaml",
+                   f"questions:\n  - {{zh: 问题{mark}？, en: A question?}}\n"
+                   f"takeaways:\n  - {{zh: 要点{mark}。, en: A takeaway.}}\n")
+    generate(project)
+    before = unit_keys(project)
+    manifest = json.loads((project.root / "build" / "docs-manifest.json").read_text(encoding="utf-8"))
+    own = set(manifest["units"]["story:east-west"]["files"]) | set(manifest["units"]["mechanism:job-fairs"]["files"])
+    # the guard of the keys below: no list shows any of the narrative
+    showing = {p.relative_to(docs(project)).as_posix() for p in docs(project).rglob("*.md")
+               if mark in p.read_text(encoding="utf-8")}
+    assert showing and showing <= own, sorted(showing - own)
+
+    project.replace("data/cases/east-west/case.yaml", "成效" + mark, "新的成效" + mark)
+    generate(project)
+    after = unit_keys(project)
+    assert {name for name in after if before[name] != after[name]} == \
+        {"story:east-west", "mechanism:job-fairs", "downloads"}
+    assert "新的成效" in (docs(project) / PAGE).read_text(encoding="utf-8")
+
+    project.replace("data/cases/east-west/case.yaml", "title: {zh: 东西协作", "title: {zh: 东西新协作")
+    generate(project)
+    assert {"cases", "home", "gallery"} <= {name for name, key in unit_keys(project).items() if after[name] != key}
+    assert "东西新协作" in (docs(project) / "cases/index.md").read_text(encoding="utf-8")
