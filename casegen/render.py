@@ -734,14 +734,16 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
     index = lib.flag_index()
     figure_counts = [(slug, len(lib.figures.get(slug, [])),
                       len({f.line for flag in index.by_story.get(slug, []) for f in flag.figures})) for slug in order]
-    # Each mechanism's page shows the stories that use it, with the figures their use of it names: its key is
-    # those stories' texts and figures, so that an edit touches the pages of the story's own mechanisms only.
+    # Each mechanism's page shows the stories that use it, with their use of it and the figures that use names: its
+    # key is those (and what lists show of the stories), so that an edit touches the pages it changes only.
     mechanism_template = template_digest("mechanism.md.j2")
 
     def mechanism_key(mechanism_id: str) -> str:
         cases, practices = r.mechanism_users[mechanism_id]
         return _digest("mechanism", mechanism_id, common, mechanism_template,
-                       [(slug, r.folder(slug), texts[slug],
+                       [(slug, r.folder(slug), listed(r.stories[slug]),
+                         [use.model_dump(mode="json") for use in r.stories[slug].mechanism_uses
+                          if use.mechanism == mechanism_id],
                          [tuple(f.__dict__.values()) for use in r.stories[slug].mechanism_uses
                           if use.mechanism == mechanism_id for ref in use.figures
                           for f in keyfigures.matches(ref, lib.figures.get(slug, []))])

@@ -325,7 +325,8 @@ def test_the_flags_page_and_each_mechanism_page_are_rendered_again_only_for_thei
 def test_a_reworded_narrative_renders_its_own_story_and_leaves_the_lists_alone(project):
     """The lists (indexes, comparisons, home, sources, gallery) show a story's title, pairing, period and summary,
     never its narrative: rewording the narrative, as an editor does with each edited figure the story mentions,
-    renders the story's own pages (and its mechanisms' pages, which quote its uses), not every list."""
+    renders the story's own pages, not every list; its mechanisms' pages are rendered again when its use of them
+    changes."""
     mark = "叙述标记"
     narrative = {"background: {zh: 背景。, en: Background.}": "背景",
                  "measures: {zh: 做法。, en: Measures.}": "做法", "results: {zh: 成效。, en: Results.}": "成效",
@@ -347,9 +348,15 @@ def test_a_reworded_narrative_renders_its_own_story_and_leaves_the_lists_alone(p
     project.replace("data/cases/east-west/case.yaml", "成效" + mark, "新的成效" + mark)
     generate(project)
     after = unit_keys(project)
-    assert {name for name in after if before[name] != after[name]} == \
-        {"story:east-west", "mechanism:job-fairs", "downloads"}
+    assert {name for name in after if before[name] != after[name]} == {"story:east-west", "downloads"}
     assert "新的成效" in (docs(project) / PAGE).read_text(encoding="utf-8")
+    # a mechanism's page quotes the story's use of it: rewording the use renders that page again
+    project.append("data/cases/east-west/case.yaml",
+                   f"mechanism_uses:\n  - {{mechanism: job-fairs, zh: 招聘会{mark}。, en: Job fairs.}}\n")
+    generate(project)
+    assert "mechanism:job-fairs" in {name for name, key in unit_keys(project).items() if after[name] != key}
+    assert "招聘会" + mark in (docs(project) / "mechanisms/job-fairs.md").read_text(encoding="utf-8")
+    after = unit_keys(project)
 
     project.replace("data/cases/east-west/case.yaml", "title: {zh: 东西协作", "title: {zh: 东西新协作")
     generate(project)
