@@ -116,6 +116,17 @@ def test_the_workflow_validates_and_builds_pull_requests_with_the_make_targets()
         assert f"\n{target}:" in make
 
 
+def test_the_workflow_keeps_the_chart_cache_between_runs_and_builds_after_restoring_it():
+    """A cold build at 1,000 cases spends most of its time drawing charts; CI draws only those whose spec
+    changed, from the cache of an earlier run (keyed on the pinned versions, so an upgrade starts afresh)."""
+    steps = workflow()["jobs"]["build"]["steps"]
+    at = next(i for i, s in enumerate(steps) if "actions/cache" in s.get("uses", ""))
+    cache = steps[at]["with"]
+    assert cache["path"] == "build/cache"
+    assert "hashFiles('constraints.txt')" in cache["key"] and cache["key"].startswith(cache["restore-keys"])
+    assert at < next(i for i, s in enumerate(steps) if s.get("run") == "make site")
+
+
 def test_the_workflow_has_least_privilege_and_no_secrets_on_pull_requests():
     wf = workflow()
     assert wf["permissions"] == {"contents": "read"}
