@@ -45,8 +45,10 @@ def unchanged_assets(site_dir: str, build: int, files, docs_dir: str, since: flo
     previous rebuild's start), when this language's build of the previous rebuild saw them: their outputs
     are in the site already. Noted, so that ``seen`` counts them."""
     known = _ASSETS.get((site_dir, build))
+    global _PASSED_OVER
     passed: dict[str, str | None] = {}
     _PASSED[(site_dir, build)] = passed
+    _PASSED_OVER = None  # filled below: made again when first asked for
     if not DIRTY or known is None or since is None:
         return []
     out = []
@@ -60,13 +62,20 @@ def unchanged_assets(site_dir: str, build: int, files, docs_dir: str, since: flo
 
 def passed_over() -> set[str]:
     """The sources of the assets the current rebuild passes over, also as a language's build names them (the
-    language suffix dropped: charts/x.en.svg is charts/x.svg in the English build)."""
-    out: set[str] = set()
-    for passed in _PASSED.values():
-        for uri in passed:
-            out.add(uri)
-            out.add(_LANGUAGE_SUFFIX.sub(r"\2", uri))
-    return out
+    language suffix dropped: charts/x.en.svg is charts/x.svg in the English build). Made once per change of
+    what is passed over: MkDocs asks for each link of a page it renders to one of them (thousands, at 1,000
+    cases, on the gallery and the downloads page), and making it each time took minutes."""
+    global _PASSED_OVER
+    if _PASSED_OVER is None:
+        _PASSED_OVER = set()
+        for passed in _PASSED.values():
+            for uri in passed:
+                _PASSED_OVER.add(uri)
+                _PASSED_OVER.add(_LANGUAGE_SUFFIX.sub(r"\2", uri))
+    return _PASSED_OVER
+
+
+_PASSED_OVER: set[str] | None = None
 
 
 _LANGUAGE_SUFFIX = re.compile(r"\.([a-z]{2})(\.[^./]+)$")
