@@ -153,8 +153,9 @@ def private_copy(fontconfig: Path) -> Path:
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="casegen-fonts-"))
+    _COPIES.append(folder)
     atexit.register(shutil.rmtree, folder, True)
-    _exit_on_sigterm()
+    _remove_copies_on_sigterm()
     for face in sorted(fontconfig.parent.glob("*.otf")):
         shutil.copyfile(face, folder / face.name)
     conf = folder / "fonts.conf"
@@ -163,13 +164,23 @@ def private_copy(fontconfig: Path) -> Path:
     return conf
 
 
-def _exit_on_sigterm() -> None:
-    """Let SIGTERM end this process as an exit does, running its exit handlers: a preview's server stopped by
-    its parent, or a build killed, would otherwise leave its copy of the font in the temporary folder. Only
-    where nothing else handles SIGTERM, and from the main thread (the only one that may set a handler)."""
+_COPIES: list[Path] = []
+
+
+def _remove_copies_on_sigterm() -> None:
+    """On SIGTERM, remove this process's copies of the font, then end as SIGTERM ends it: a preview's server
+    stopped by its parent, or a build killed, would otherwise leave its copy in the temporary folder. The
+    process then dies of the signal as it would have, not by an exit, which a server's threads would hold up
+    for ever (MkDocs' serving thread outlives its main thread). Only where nothing else handles SIGTERM, and
+    from the main thread (the only one that may set a handler)."""
     import signal
-    import sys
     import threading
 
+    def remove_and_die(signum, _frame) -> None:
+        for folder in _COPIES:
+            shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        signal.signal(signal.SIGTERM, remove_and_die)
