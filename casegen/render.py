@@ -759,7 +759,8 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
 
     def render_downloads() -> dict[str, Content]:
         out: dict[str, Content] = {}
-        for name, content in downloads.data_package(lib).items():
+        # the whole library's files, as the workbook, are the build's: the preview's page lists them unlinked
+        for name, content in ({} if preview else downloads.data_package(lib)).items():
             for lang in LANGS:
                 out[asset_path(f"downloads/{name}", lang)] = content
         book = None if preview else downloads.workbook(lib, site_url, max(filter(None, changed.values()), default=None))
@@ -769,7 +770,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             out[page_path("downloads/index.md", lang)] = r.downloads_page(lang)
         return out
 
-    def gallery_entries(slug: str, lang: str) -> list[GalleryChart]:
+    def gallery_entries(slug: str, lang: str) -> tuple[GalleryChart, ...]:
         """What the gallery shows of a story's charts. Kept in the chart cache under the story's key: the gallery
         lists every story, and laying out every story's charts again when one changes would make an edit's
         rebuild grow with the library (seconds at 100 cases, a minute at 1,000)."""
@@ -777,8 +778,9 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             entries = [[c.id, c.title, c.alt] for c in story_charts(slug, lang)]
             return json.dumps(entries, ensure_ascii=False).encode("utf-8")
 
-        stored = charting.cached("gallery", f"{story_key(slug)}|{lang}", lay_out)
-        return [GalleryChart(*entry) for entry in json.loads(stored)]
+        key = f"{story_key(slug)}|{lang}"
+        return _GALLERY.get((key,), lambda: tuple(GalleryChart(*entry)
+                                                   for entry in json.loads(charting.cached("gallery", key, lay_out))))
 
     def gallery_stories(lang: str) -> list[tuple[str, list]]:
         return [(slug, entries) for slug in order if (entries := gallery_entries(slug, lang))]
@@ -829,6 +831,9 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         for unit in units:
             if unit.name.startswith(("story:", "compare:")) or unit.name in ("gallery", "downloads"):
                 unit.full_key, unit.key = unit.key, _digest(unit.key, "preview")
+            if unit.name == "downloads":  # without the library's files, its page shows no figure
+                unit.key = _digest("downloads", "preview", common, template_digest("downloads.md.j2"), stories_digest,
+                                   handouts)
     return units
 
 
@@ -839,6 +844,7 @@ NARRATIVE = frozenset({"background", "measures", "results", "lessons", "objectiv
 
 
 _LISTED = memo.Kept(8192)
+_GALLERY = memo.Kept(8192)  # a story's gallery entries by its key and language, as read from the chart cache
 
 
 def listed(story: Case | Practice) -> str:

@@ -256,8 +256,9 @@ def test_the_preview_takes_a_builds_pages_as_they_are(project):
 
 
 def test_the_preview_leaves_the_binary_downloads_to_the_build_and_says_so(project, tmp_path):
-    """The live preview draws an edit's charts as SVG only: no PNG, deck or workbook (the time an editor waits
-    is mostly theirs); its pages say the build makes them, and the next full build gives a cold build's bytes."""
+    """The live preview draws an edit's charts as SVG only: no PNG, deck, workbook or library CSV (the time an
+    editor waits is mostly theirs); its pages say the build makes them, and the next full build gives a cold
+    build's bytes."""
     project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
     preview(project)
     files = {p.relative_to(docs(project)).as_posix() for p in docs(project).rglob("*") if p.is_file()}
@@ -269,6 +270,9 @@ def test_the_preview_leaves_the_binary_downloads_to_the_build_and_says_so(projec
     assert ".png" not in page and "-deck.pptx" not in page and ".png" not in english
     assert "预览时不生成，由 casegen build 生成" in page and "not made in the preview; casegen build makes it" in english
     assert not [f for f in files if f.endswith(".xlsx")]
+    # nor the whole library's CSV files: its downloads page names them, unlinked, as the build's
+    assert not [f for f in files if f.startswith("downloads/") and not f.endswith(".md")]
+    assert "- figures\\.csv（预览时不生成" in (docs(project) / "downloads/index.md").read_text(encoding="utf-8")
     # the workbook named inside a sentence reads as part of it, not as the list's label
     assert "下载 Excel 工作簿（预览时不生成，由 casegen build 生成），" in (docs(project) / "downloads/index.md").read_text(encoding="utf-8")
     assert "download the Excel workbook (not made in the preview; casegen build makes it):" in \
