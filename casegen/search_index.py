@@ -148,6 +148,15 @@ _COUNTED = Kept(20_000)  # a few fields of both languages' pages at a few thousa
 _WEIGHED = Kept(20_000)
 
 
+_NORMALIZED = Kept(20_000)
+
+
+def _normalized(text: str) -> str:
+    """``normalize`` of a page's text, kept for the process: a preview's rebuild indexes every page again, and
+    all but a few are the same text as before."""
+    return _NORMALIZED.get((text,), lambda: normalize(text))
+
+
 def _field_counts(text: str, phrases: Phrases, title: bool = False) -> Counter:
     return _COUNTED.get((phrases.key, title, text), lambda: _count_field(text, phrases, title))
 
@@ -193,10 +202,12 @@ def _weigh(page: Page, phrases: Phrases, average_length: float, body: Counter | 
 def build_index(pages: list[Page], phrases: Phrases) -> Index:
     """The inverted index of ``pages`` (in the order given, which is the pages' numbering)."""
     counted: dict[str, Counter] = {}  # pages with the same text (a library's scaled samples) counted once
-    bodies = [counted.get(p.body) or counted.setdefault(p.body, _field_counts(normalize(p.body), phrases))
+    bodies = [counted.get(p.body) or counted.setdefault(p.body, _field_counts(_normalized(p.body), phrases))
               for p in pages]
     lengths = [_length(body) for body in bodies]
-    average = max(1.0, sum(lengths) / max(1, len(lengths)))
+    # A whole number of terms: an edit seldom moves it, so the live preview weighs again only the pages it
+    # rendered (the weights are kept by it); a share of a term in a length of hundreds changes no ranking.
+    average = float(max(1, round(sum(lengths) / max(1, len(lengths)))))
     index = Index(pages)
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for number, (page, body) in enumerate(zip(pages, bodies)):
