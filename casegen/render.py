@@ -418,7 +418,11 @@ class Renderer:
 
         def gallery_item(slug: str, chart) -> Markup:
             base = f"{up}{self.folder(slug)}/{slug}/charts/{chart.id}"
-            return Markup(f'<figure class="cg-chart" markdown="0"><img src="{base}.svg" alt="{esc(chart.alt)}" '
+            # the chart's title, not its full description with its numbers (the case page has both): an edited figure
+            # leaves the gallery's bytes alone, and the preview does not render its thousands of charts again
+            words = {k: self.labels[k][lang] for k in ("open_paren", "gallery_alt", "close_paren")}
+            alt = f"{chart.title}{words['open_paren']}{words['gallery_alt']}{words['close_paren']}"
+            return Markup(f'<figure class="cg-chart" markdown="0"><img src="{base}.svg" alt="{esc(alt)}" '
                           f'loading="lazy"><figcaption>{esc(chart.title)} · <a href="{base}.svg" download>SVG</a>'
                           + ("" if self.preview else
                              f' · <a href="{base}-16x9.png" download>{esc(self.labels["png_16x9"][lang])}</a>')
@@ -595,7 +599,6 @@ class GalleryChart(NamedTuple):
 
     id: str
     title: str
-    alt: str
 
 
 @dataclass
@@ -775,7 +778,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         lists every story, and laying out every story's charts again when one changes would make an edit's
         rebuild grow with the library (seconds at 100 cases, a minute at 1,000)."""
         def lay_out() -> bytes:
-            entries = [[c.id, c.title, c.alt] for c in story_charts(slug, lang)]
+            entries = [[c.id, c.title] for c in story_charts(slug, lang)]
             return json.dumps(entries, ensure_ascii=False).encode("utf-8")
 
         key = f"{story_key(slug)}|{lang}"
