@@ -113,7 +113,9 @@ class Renderer:
         self.preview = preview
         self.site_url = site_url
         self.changed = changed or {}
-        self.labels = yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
+        from .search_data import labels  # parsed once per text of labels.yaml (a preview renders at every save)
+
+        self.labels = {key: dict(words) for key, words in labels().items()}
         self.env = _environment(TEMPLATES)
 
     # helpers given to every template -------------------------------------------
