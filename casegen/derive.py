@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .load import Library
+from .memo import Kept
 from .models import Figure, Indicator, IndicatorMetric
 
 if TYPE_CHECKING:
@@ -91,11 +92,15 @@ def _figure(lib: Library, story: str, line: int) -> Figure:
     return next(f for f in lib.figures[story] if f.line == line)
 
 
-def derived(lib: Library, df: pd.DataFrame | None = None) -> list[Derived]:
-    """Ratios whose two figures share story, scope, series, category, period and source."""
+def derived(lib: Library, df: pd.DataFrame | None = None, ratios: list[Ratio] | None = None) -> list[Derived]:
+    """Ratios (of ``ratios``, else all) whose two figures share story, scope, series, category, period and
+    source."""
+    ratios = RATIOS if ratios is None else ratios
+    if not ratios:
+        return []
     df = frame(lib) if df is None else df
     out = []
-    for ratio in RATIOS:
+    for ratio in ratios:
         keys = ["story", "scope", "series", "start", "end", "source"] + ([] if ratio.categories else ["category"])
         num = df[(df.metric == ratio.numerator) & (df.qualifier == "")]
         den = df[(df.metric == ratio.denominator) & (df.qualifier == "") & (df.value_base != 0)]
@@ -185,9 +190,26 @@ def _cell(lib: Library, story: str, indicator: Indicator, figures: dict[str, lis
     return Cell(chosen.figure, total - 1, chosen.mapping)
 
 
-def comparisons(lib: Library) -> dict[str, Comparison]:
-    """One comparison per group: its indicators reported by two or more pairings, pairings by level."""
-    all_ratios = derived(lib)
+# Comparisons by group and the key the caller gave for what it depends on (render.site_units: the registers,
+# what the lists show of the stories, every figure of the group's metrics): a live preview's edit compares
+# again only the groups whose figures it changed, not all of them over the whole library.
+_COMPARED = Kept(256)
+
+
+def comparisons(lib: Library, keys: dict[str, str] | None = None) -> dict[str, Comparison]:
+    """One comparison per group: its indicators reported by two or more pairings, pairings by level. ``keys``:
+    for each group, a digest of all the comparison depends on; a group whose key was seen is taken as it was."""
+    kept = {g: c for g in lib.groups if keys and g in keys and (c := _COMPARED.find((g, keys[g]))) is not None}
+    todo = [g for g in lib.groups if g not in kept]
+    out = _compare(lib, todo) if todo else {}
+    for group in todo:
+        if keys and group in keys:
+            _COMPARED.put((group, keys[group]), out[group])
+    return {group: kept[group] if group in kept else out[group] for group in lib.groups}
+
+
+def _compare(lib: Library, groups: list[str]) -> dict[str, Comparison]:
+    all_ratios = derived(lib, ratios=[r for r in RATIOS if r.group in groups])
     stories = list(lib.cases) + list(lib.practices)
     # a story's figures at each level, by metric: looked up, not searched (linear in the library)
     by_level: dict[tuple[str, str], dict[str, list[Figure]]] = {}
@@ -195,7 +217,7 @@ def comparisons(lib: Library) -> dict[str, Comparison]:
         for f in lib.figures.get(story, []):
             by_level.setdefault((story, level_of(lib, f.scope)), {}).setdefault(f.metric, []).append(f)
     out = {}
-    for group in lib.groups:
+    for group in groups:
         indicators = [i for i in lib.indicators.values() if i.group == group]
         found: dict[tuple[str, str], dict[str, Cell]] = {}
         if not indicators:

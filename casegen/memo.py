@@ -31,6 +31,19 @@ class Kept:
             self._store.popitem(last=False)
         return found
 
+    def find(self, key: tuple) -> Any:
+        """The result kept for ``key``, or None."""
+        if key in self._store:
+            self._store.move_to_end(key)
+            return self._store[key]
+        return None
+
+    def put(self, key: tuple, value: Any) -> None:
+        self._store[key] = value
+        self._store.move_to_end(key)
+        if len(self._store) > self.size:
+            self._store.popitem(last=False)
+
     def clear(self) -> None:
         self._store.clear()
 

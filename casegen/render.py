@@ -117,6 +117,7 @@ class Renderer:
 
         self.labels = {key: dict(words) for key, words in labels().items()}
         self.env = _environment(TEMPLATES)
+        self.comparison_keys: dict[str, str] | None = None  # by group, what its comparison depends on (site_units)
 
     # helpers given to every template -------------------------------------------
     def helpers(self, lang: str, depth: int) -> dict:
@@ -434,7 +435,7 @@ class Renderer:
 
     @cached_property
     def comparisons(self):
-        return comparisons(self.lib)
+        return comparisons(self.lib, self.comparison_keys)
 
     @cached_property
     def reported(self) -> dict[str, set[str]]:
@@ -730,6 +731,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
             cited[f.source][slug] += 1
     group_figures = {g: _digest(sorted(metrics), [metric_rows.get(m, []) for m in sorted(metrics)])
                      for g, metrics in group_metrics.items()}
+    r.comparison_keys = {g: _digest(registers, stories_digest, group_figures.get(g)) for g in lib.groups}
     # the comparisons index lists the groups with a page and counts their pairings: it depends on the figures
     # of every group's metrics and indicators
     reporting = sorted(group_figures.items())

@@ -368,3 +368,20 @@ def test_a_reworded_narrative_renders_its_own_story_and_leaves_the_lists_alone(p
     generate(project)
     assert {"cases", "home", "gallery"} <= {name for name, key in unit_keys(project).items() if after[name] != key}
     assert "东西新协作" in (docs(project) / "cases/index.md").read_text(encoding="utf-8")
+
+
+def test_an_edited_figure_compares_again_only_its_own_group(project, monkeypatch):
+    """A live preview's process keeps each group's comparison by what it depends on: an edit compares again the
+    groups whose figures it changed, not every group over the whole library, and the pages are a cold build's."""
+    from casegen import derive
+
+    compared = []
+    real = derive._compare
+    monkeypatch.setattr(derive, "_compare", lambda lib, groups: compared.append(sorted(groups)) or real(lib, groups))
+    project.replace("data/cases/east-west/figures.csv", "funds,35.5,万元", "funds,36.5,万元")
+    generate(project)
+    compared.clear()
+    project.replace("data/cases/east-west/figures.csv", "funds,36.5,万元", "funds,37.5,万元")
+    generate(project)
+    assert compared == [["funds"]]
+    assert "37\\.5" in (docs(project) / "compare/funds/index.md").read_text(encoding="utf-8")
