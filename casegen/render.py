@@ -115,7 +115,7 @@ class Renderer:
         self.changed = changed or {}
         from .search_data import labels  # parsed once per text of labels.yaml (a preview renders at every save)
 
-        self.labels = {key: dict(words) for key, words in labels().items()}
+        self.labels = {key: dict(words) for key, words in labels(TEMPLATES / "labels.yaml").items()}
         self.env = _environment(TEMPLATES)
         self.comparison_keys: dict[str, str] | None = None  # by group, what its comparison depends on (site_units)
 
@@ -723,13 +723,15 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         group_metrics.setdefault(ratio.group, set()).update((ratio.numerator, ratio.denominator))
     for indicator in lib.indicators.values():  # an indicator may count metrics of other groups
         group_metrics.setdefault(indicator.group, set()).update(m.metric for m in indicator.metrics)
-    metric_rows: dict[str, list] = defaultdict(list)
-    cited: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # each story's figures by metric (a digest) and its count of figures by source, kept for its figures.csv
+    per_story = {slug: _STORY_FIGURES.get((slug, figures[slug]), functools.partial(_story_figures, lib, slug))
+                 for slug in order}
+    cited: dict[str, dict[str, int]] = defaultdict(dict)
     for slug in order:
-        for f in lib.figures.get(slug, []):
-            metric_rows[f.metric].append((slug, tuple(f.__dict__.values())))
-            cited[f.source][slug] += 1
-    group_figures = {g: _digest(sorted(metrics), [metric_rows.get(m, []) for m in sorted(metrics)])
+        for source, n in per_story[slug][1].items():
+            cited[source][slug] = n
+    group_figures = {g: _digest(sorted(metrics), [[(slug, per_story[slug][0][m]) for slug in order
+                                                   if m in per_story[slug][0]] for m in sorted(metrics)])
                      for g, metrics in group_metrics.items()}
     r.comparison_keys = {g: _digest(registers, stories_digest, group_figures.get(g)) for g in lib.groups}
     # the comparisons index lists the groups with a page and counts their pairings: it depends on the figures
@@ -747,14 +749,18 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
 
     def mechanism_key(mechanism_id: str) -> str:
         cases, practices = r.mechanism_users[mechanism_id]
+
+        def shown(slug: str) -> str:  # what the page shows of one story
+            story = r.stories[slug]
+            uses = [use for use in story.mechanism_uses if use.mechanism == mechanism_id]
+            return _digest(slug, r.folder(slug), listed(story), [use.model_dump(mode="json") for use in uses],
+                           [tuple(f.__dict__.values()) for use in uses for ref in use.figures
+                            for f in keyfigures.matches(ref, lib.figures.get(slug, []))])
+
+        # kept for the story's two files (and the registers, which name what a reference matches)
         return _digest("mechanism", mechanism_id, common, mechanism_template,
-                       [(slug, r.folder(slug), listed(r.stories[slug]),
-                         [use.model_dump(mode="json") for use in r.stories[slug].mechanism_uses
-                          if use.mechanism == mechanism_id],
-                         [tuple(f.__dict__.values()) for use in r.stories[slug].mechanism_uses
-                          if use.mechanism == mechanism_id for ref in use.figures
-                          for f in keyfigures.matches(ref, lib.figures.get(slug, []))])
-                        for slug in cases + practices])
+                       [_MECHANISM_USES.get((mechanism_id, slug, r.folder(slug), texts[slug], figures[slug], registers),
+                                            functools.partial(shown, slug)) for slug in cases + practices])
 
     def render_mechanism(mechanism_id: str) -> dict[str, Content]:
         return {page_path(f"mechanisms/{mechanism_id}.md", lang): r.mechanism_page(mechanism_id, lang) for lang in LANGS}
@@ -851,6 +857,18 @@ NARRATIVE = frozenset({"background", "measures", "results", "lessons", "objectiv
 
 
 _LISTED = memo.Kept(8192)
+_STORY_FIGURES = memo.Kept(8192)    # by story and the digest of its figures.csv
+_MECHANISM_USES = memo.Kept(32768)  # by mechanism, story and the digests of its files and the registers
+
+
+def _story_figures(lib: Library, slug: str) -> tuple[dict[str, str], dict[str, int]]:
+    """A story's figures: a digest of its rows of each metric, and how many it has of each source."""
+    rows: dict[str, list] = defaultdict(list)
+    cited: dict[str, int] = defaultdict(int)
+    for f in lib.figures.get(slug, []):
+        rows[f.metric].append(tuple(f.__dict__.values()))
+        cited[f.source] += 1
+    return {metric: _digest(slug, r) for metric, r in rows.items()}, dict(cited)
 _GALLERY = memo.Kept(8192)  # a story's gallery entries by its key and language, as read from the chart cache
 
 

@@ -38,8 +38,9 @@ def _province(lib, region_id: str):
     return node
 
 
-def labels() -> dict[str, dict[str, str]]:
-    text = (TEMPLATES / "labels.yaml").read_text(encoding="utf-8")
+def labels(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """The UI labels (``path``, else the package's labels.yaml), parsed once per text: do not change them."""
+    text = (path or TEMPLATES / "labels.yaml").read_text(encoding="utf-8")
     return _parsed(text)
 
 
