@@ -27,3 +27,20 @@ def test_a_whole_build_removes_nothing(tmp_path):
     preview.after_rebuild(str(site), {"cases/b/index.html"}, dirty=False)
     preview.after_rebuild(str(site), set(), dirty=False)
     assert (site / "cases/b/index.html").exists()
+
+
+def test_the_preview_notices_a_save_within_a_fifth_of_a_second(tmp_path):
+    """MkDocs' watcher polls every half second; the preview's polls every POLL_S, for the folders watched already
+    and those watched later (a watchdog that keeps the interval elsewhere fails here, not silently)."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from casegen.mkdocs_plugin import POLL_S, _poll_often
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    (tmp_path / "data").mkdir()
+    server.watch(str(tmp_path / "data"))
+    _poll_often(server.observer)
+    (tmp_path / "docs").mkdir()
+    server.watch(str(tmp_path / "docs"))
+    emitters = list(server.observer.emitters)
+    assert len(emitters) == 2 and all(e.timeout <= POLL_S < 0.5 for e in emitters)
