@@ -23,20 +23,17 @@ class Kept:
         self._store: OrderedDict[tuple, Any] = OrderedDict()
 
     def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """The result kept for ``key``, made (and kept) if there is none."""
         if key in self._store:
             self._store.move_to_end(key)
             return self._store[key]
-        found = self._store[key] = make()
-        if len(self._store) > self.size:
-            self._store.popitem(last=False)
+        found = make()
+        self.put(key, found)
         return found
 
     def find(self, key: tuple) -> Any:
         """The result kept for ``key``, or None."""
-        if key in self._store:
-            self._store.move_to_end(key)
-            return self._store[key]
-        return None
+        return self.get(key, lambda: None) if key in self._store else None
 
     def put(self, key: tuple, value: Any) -> None:
         self._store[key] = value

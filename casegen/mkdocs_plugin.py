@@ -162,7 +162,7 @@ POLL_S = 0.2
 def _poll_often(observer) -> None:
     """Make ``observer`` (watchdog's PollingObserver, whose emitters are made as MkDocs schedules each watched
     folder) poll every POLL_S. Its emitters keep their interval in ``_timeout``; a watchdog that keeps it
-    elsewhere leaves the half second (tests/test_serve.py checks the interval)."""
+    elsewhere leaves the half second (tests/test_preview.py checks the interval)."""
     for emitter in list(getattr(observer, "emitters", ())):
         if hasattr(emitter, "_timeout"):
             emitter._timeout = min(emitter._timeout, POLL_S)

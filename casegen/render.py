@@ -419,12 +419,13 @@ class Renderer:
         esc = text.html_attr
         up = "../"
 
+        # an image's alt is its chart's title, not its full description with its numbers (the case page has both):
+        # an edited figure leaves the gallery's bytes alone, and the preview does not render its thousands of charts
+        alt_end = "".join(self.labels[k][lang] for k in ("open_paren", "gallery_alt", "close_paren"))
+
         def gallery_item(slug: str, chart) -> Markup:
             base = f"{up}{self.folder(slug)}/{slug}/charts/{chart.id}"
-            # the chart's title, not its full description with its numbers (the case page has both): an edited figure
-            # leaves the gallery's bytes alone, and the preview does not render its thousands of charts again
-            words = {k: self.labels[k][lang] for k in ("open_paren", "gallery_alt", "close_paren")}
-            alt = f"{chart.title}{words['open_paren']}{words['gallery_alt']}{words['close_paren']}"
+            alt = chart.title + alt_end
             return Markup(f'<figure class="cg-chart" markdown="0"><img src="{base}.svg" alt="{esc(alt)}" '
                           f'loading="lazy"><figcaption>{esc(chart.title)} · <a href="{base}.svg" download>SVG</a>'
                           + ("" if self.preview else
@@ -842,11 +843,11 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
               for m, users in r.mechanism_users.items() if any(users)]
     if preview:  # the units whose files differ in the preview are keyed apart, so that a full build remakes them
         for unit in units:
-            if unit.name.startswith(("story:", "compare:")) or unit.name in ("gallery", "downloads"):
+            if unit.name.startswith(("story:", "compare:")) or unit.name == "gallery":
                 unit.full_key, unit.key = unit.key, _digest(unit.key, "preview")
-            if unit.name == "downloads":  # without the library's files, its page shows no figure
-                unit.key = _digest("downloads", "preview", common, template_digest("downloads.md.j2"), stories_digest,
-                                   handouts)
+            elif unit.name == "downloads":  # without the library's files, its page shows no figure
+                unit.full_key, unit.key = unit.key, _digest("downloads", "preview", common,
+                                                            template_digest("downloads.md.j2"), stories_digest, handouts)
     return units
 
 
@@ -859,6 +860,7 @@ NARRATIVE = frozenset({"background", "measures", "results", "lessons", "objectiv
 _LISTED = memo.Kept(8192)
 _STORY_FIGURES = memo.Kept(8192)    # by story and the digest of its figures.csv
 _MECHANISM_USES = memo.Kept(32768)  # by mechanism, story and the digests of its files and the registers
+_GALLERY = memo.Kept(8192)          # a story's gallery entries by its key and language, as read from the chart cache
 
 
 def _story_figures(lib: Library, slug: str) -> tuple[dict[str, str], dict[str, int]]:
@@ -869,7 +871,6 @@ def _story_figures(lib: Library, slug: str) -> tuple[dict[str, str], dict[str, i
         rows[f.metric].append(tuple(f.__dict__.values()))
         cited[f.source] += 1
     return {metric: _digest(slug, r) for metric, r in rows.items()}, dict(cited)
-_GALLERY = memo.Kept(8192)  # a story's gallery entries by its key and language, as read from the chart cache
 
 
 def listed(story: Case | Practice) -> str:
