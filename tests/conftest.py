@@ -58,6 +58,13 @@ def copy_project(dest: Path) -> Project:
     return Project(dest)
 
 
+def with_charts_of(project: Project, built: Project) -> Project:
+    """``project`` given a copy of ``built``'s build cache (charts, cut-down fonts, handouts), as a second
+    checkout of the same data has after CI restores the cache: its first build draws only what differs."""
+    shutil.copytree(built.root / "build" / "cache", project.root / "build" / "cache", dirs_exist_ok=True)
+    return project
+
+
 def only(problems: list[Problem]) -> Problem:
     assert len(problems) == 1, "\n".join(map(str, problems))
     return problems[0]

@@ -69,10 +69,27 @@ def touched(before: dict, after: dict) -> set[str]:
             if rel not in before or rel not in after or before[rel][:2] != after[rel][:2]}
 
 
+@pytest.fixture(scope="module")
+def drawn_charts(tmp_path_factory) -> Path:
+    """The chart cache of the two cases, drawn once for the module: the charts are the same in every test's
+    copy, and drawing them is most of a generation's time. Tests of a cold build make their own copy."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CASEGEN_NO_PDF", "1")
+        seed = two_cases(tmp_path_factory.mktemp("drawn") / "p")
+        generate(seed)
+    return seed.root / "build" / "cache"
+
+
 @pytest.fixture
-def project(tmp_path) -> Project:
-    project = two_cases(tmp_path / "p")
+def project(tmp_path, drawn_charts) -> Project:
+    """The two cases generated once, their charts taken from the module's cache."""
+    project = with_charts(two_cases(tmp_path / "p"), drawn_charts)
     generate(project)
+    return project
+
+
+def with_charts(project: Project, drawn_charts: Path) -> Project:
+    shutil.copytree(drawn_charts, project.root / "build" / "cache")  # a copy: a test may change its cache
     return project
 
 
@@ -128,8 +145,8 @@ def test_an_edited_figure_rewrites_the_comparison_of_its_group_only(project):
     assert "compare/index.md" not in changed and "sources/index.md" not in changed
 
 
-def test_the_edited_figure_shows_in_the_built_site(tmp_path):
-    project = two_cases(tmp_path / "p")
+def test_the_edited_figure_shows_in_the_built_site(tmp_path, drawn_charts):
+    project = with_charts(two_cases(tmp_path / "p"), drawn_charts)
     generate(project, site=True)
     project.replace("data/cases/east-west/figures.csv", "workers_poor,7000,人", "workers_poor,7123,人")
     generate(project, site=True)
@@ -228,9 +245,9 @@ def test_two_cold_builds_give_the_same_bytes(project, tmp_path):
     assert os.path.exists(project.root / "build" / "docs-manifest.json")
 
 
-def test_handouts_are_reprinted_only_for_pages_that_changed(tmp_path, monkeypatch):
+def test_handouts_are_reprinted_only_for_pages_that_changed(tmp_path, monkeypatch, drawn_charts):
     monkeypatch.delenv("CASEGEN_NO_PDF")
-    project = two_cases(tmp_path / "p")
+    project = with_charts(two_cases(tmp_path / "p"), drawn_charts)  # charts, but no handout yet
     assert generate(project, site=True)["handouts_printed"] == 4  # two cases, two languages
     pdf = project.root / "site/cases/east-west/east-west-handout.pdf"
     first = pdf.read_bytes()

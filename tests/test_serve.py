@@ -18,7 +18,7 @@ import pytest
 
 from casegen.bench import retell
 from casegen.bench_preview import last_rebuild
-from conftest import copy_project
+from conftest import copy_project, with_charts_of
 
 
 def free_port() -> int:
@@ -46,8 +46,8 @@ def fetch(url: str) -> str | None:
 
 
 @pytest.fixture
-def server(tmp_path):
-    project = copy_project(tmp_path / "project")
+def server(tmp_path, built_site):
+    project = with_charts_of(copy_project(tmp_path / "project"), built_site)
     port = free_port()
     log = open(tmp_path / "serve.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "casegen.cli", "--root", str(project.root), "serve",
@@ -153,10 +153,10 @@ def test_a_data_error_keeps_the_last_good_preview(server):
     assert "3250" in re.sub(r"<[^>]+>", "", page)
 
 
-def test_stopping_casegen_serve_stops_its_server(tmp_path):
+def test_stopping_casegen_serve_stops_its_server(tmp_path, built_site):
     """A process manager stops the process it started: SIGTERM to `casegen serve` alone (not its process group)
     ends the MkDocs server it runs too, so the port is free again and nothing keeps serving."""
-    project = copy_project(tmp_path / "project")
+    project = with_charts_of(copy_project(tmp_path / "project"), built_site)
     port = free_port()
     with open(tmp_path / "serve.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "casegen.cli", "--root", str(project.root), "serve",
