@@ -165,6 +165,13 @@ def private_copy(fontconfig: Path) -> Path:
 
 
 _COPIES: list[Path] = []
+_ON_SIGTERM: list = []  # what else ends with this process on SIGTERM (the preview's warm workers: charts.standby)
+
+
+def on_sigterm(callback) -> None:
+    """Call ``callback`` when SIGTERM ends this process, before its copies of the font go."""
+    _ON_SIGTERM.append(callback)
+    _remove_copies_on_sigterm()
 
 
 def _remove_copies_on_sigterm() -> None:
@@ -177,6 +184,8 @@ def _remove_copies_on_sigterm() -> None:
     import threading
 
     def remove_and_die(signum, _frame) -> None:
+        for callback in _ON_SIGTERM:
+            callback()
         for folder in _COPIES:
             shutil.rmtree(folder, ignore_errors=True)
         signal.signal(signum, signal.SIG_DFL)

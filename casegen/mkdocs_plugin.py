@@ -67,6 +67,7 @@ class CasegenPlugin(BasePlugin):
             # in the site already, and strict mode must not count MkDocs' warning that it did not see them
             logging.getLogger("mkdocs.structure.pages").addFilter(_PassedOverLinkFilter())
             preview.DIRTY = True  # later rebuilds load new plugin objects, which get no startup event
+            preview.keep_theme_listing()
 
     def on_pre_build(self, config, **kwargs) -> None:
         self._depth += 1

@@ -11,6 +11,10 @@ cases, most of them charts and downloads that did not change): ``unchanged_asset
 the files that are not pages and did not change since the previous rebuild began, which its site folder
 holds already, and ``after_rebuild`` still counts them among the outputs.
 
+MkDocs also lists the theme's files at each language's build (Material holds 14,500, its icons, to find the
+40-odd it copies): ``keep_theme_listing`` keeps that list for the process, made again when a folder of the
+theme outside the installed packages (the project's overrides/) changes.
+
 A full build (`casegen build`) never comes here.
 """
 
@@ -116,3 +120,48 @@ def _remove(site: Path, rel: str) -> None:
 def relative_outputs(site_dir: str, abs_paths) -> set[str]:
     base = os.path.abspath(site_dir)
     return {os.path.relpath(p, base).replace(os.sep, "/") for p in abs_paths}
+
+
+# The theme's files, by what they depend on: the theme's folders, its static templates, and the state of its
+# folders that an editor may change
+_THEME: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def keep_theme_listing() -> None:
+    """Make MkDocs list the theme's files once per process, not at each build of each language (about 0.1 s
+    each), for as long as the project's own theme folders are as they were (their folders' mtimes)."""
+    from mkdocs.structure.files import File, Files
+
+    listing = Files.add_files_from_theme
+    if getattr(listing, "kept_by_casegen", False):
+        return
+
+    def add_files_from_theme(self, env, config) -> None:
+        dirs = tuple(config.theme.dirs)
+        key = (dirs, tuple(sorted(config.theme.static_templates)), _editable_state(dirs))
+        found = _THEME.get(key)
+        if found is None:
+            every = Files([])
+            listing(every, env, config)
+            found = _THEME[key] = [(f.src_uri, f.src_dir) for f in every]
+        for uri, src_dir in found:
+            if self.get_file_from_path(uri) is None:  # a file of the docs overrides the theme's (as MkDocs does)
+                self.append(File(uri, src_dir, config.site_dir, config.use_directory_urls))
+
+    add_files_from_theme.kept_by_casegen = True
+    Files.add_files_from_theme = add_files_from_theme
+
+
+def _editable_state(dirs: tuple[str, ...]) -> tuple:
+    """Each folder (and subfolder) of ``dirs`` outside the installed packages, with its mtime: a file added,
+    removed or renamed in one changes it."""
+    import sysconfig
+
+    installed = tuple(os.path.realpath(sysconfig.get_paths()[k]) for k in ("purelib", "platlib"))
+    state = []
+    for folder in dirs:
+        if os.path.realpath(folder).startswith(installed):
+            continue
+        for path, _, _ in os.walk(folder):
+            state.append((path, os.stat(path).st_mtime_ns))
+    return tuple(state)

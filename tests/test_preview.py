@@ -44,3 +44,32 @@ def test_the_preview_notices_a_save_within_a_fifth_of_a_second(tmp_path):
     server.watch(str(tmp_path / "docs"))
     emitters = list(server.observer.emitters)
     assert len(emitters) == 2 and all(e.timeout <= POLL_S < 0.5 for e in emitters)
+
+
+def test_the_theme_is_listed_once_and_again_when_the_projects_overrides_change(tmp_path):
+    """MkDocs lists the theme's 14,500 files at each build of each language; the preview keeps the list, and a file
+    an editor adds to overrides/ (or a static template) is listed at the next rebuild."""
+    import shutil
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "build" / "docs").mkdir(parents=True)
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    env = config.theme.get_env()
+
+    def listed() -> list[tuple[str, str]]:
+        files = Files([])
+        files.add_files_from_theme(env, config)
+        return sorted((f.src_uri, f.abs_dest_path) for f in files)
+
+    made = listed()
+    preview.keep_theme_listing()
+    assert listed() == made  # the same files, from the kept list
+    (tmp_path / "overrides" / "assets" / "new").mkdir(parents=True)
+    (tmp_path / "overrides" / "assets" / "new" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    assert ("assets/new/logo.svg", str(tmp_path / "site" / "assets" / "new" / "logo.svg")) in listed()

@@ -148,9 +148,10 @@ def start_fonts(fontconfig: Path | None) -> None:
 
 def warm_up() -> None:
     """Start vl-convert in this process now, with the largest cut-down font the cache holds (a build's: every
-    character of the library's charts), and compile a first chart: the live preview does it once it is up, so
-    that an edit's charts are drawn here, at once, rather than after a second of starting the runtime or a pool
-    of fresh processes. Without a cut-down font it waits for the first charts, whose characters make one."""
+    character of the library's charts), compile a first chart, and start workers as warm (charts.standby): the
+    live preview does it once it is up, so that an edit's charts are drawn at once, on every core, rather than
+    after a second of starting the runtime or a pool of fresh processes. Without a cut-down font it waits for
+    the first charts, whose characters make one."""
     if _FONTS is not None or CACHE is None:
         return
     from .. import fonts
@@ -160,6 +161,9 @@ def warm_up() -> None:
         return
     start_fonts(conf)
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}}, vl_version=VL_VERSION)
+    from . import standby
+
+    standby.start(CACHE, conf, _FONTS)  # and workers as warm, to draw an edit's charts on every core
 
 
 # A pool of one worker per core renders the charts when there is enough work to pay for starting it
@@ -196,6 +200,7 @@ def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
     if not jobs:
         return
     from .. import fonts
+    from . import standby
 
     workers = workers or os.cpu_count() or 1
     chars = fonts.characters(job[1] for job in jobs)
@@ -209,6 +214,8 @@ def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
     if _FONTS is None and little(conf is not None):
         start_fonts(conf)
     cut = isinstance(_FONTS, frozenset)
+    if len(jobs) > 1 and standby.draw(jobs, chars):  # the live preview's warm workers
+        return
     if (_FONTS == "system" or (cut and chars <= _FONTS)) and little(cut):
         return _run_jobs(jobs)
     with _pool(min(workers, len(jobs)), conf) as pool:

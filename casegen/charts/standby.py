@@ -1,0 +1,90 @@
+"""Workers kept warm for the live preview, so that an edit's charts are drawn on every core at once.
+
+An edit draws each of its charts four times (two languages, two widths), about a tenth of a second each with
+vl-convert, one at a time per process: most of what casegen adds to an editor's wait on the real library.
+Starting a pool for each edit costs more than it saves (a second: spawning, imports, vl-convert's runtime), so
+the preview's server starts one when it is up (``start``, from ``engine.warm_up``) and keeps it: its workers
+have drawn a first chart with the library's cut-down font and wait. ``draw`` gives them an edit's charts when
+that font has every character they need; else the build's own way is taken (``engine.render_jobs``).
+
+The workers ignore Ctrl-C (the server's, which its end passes on by closing the pool) and are stopped with
+the server on SIGTERM, each removing its copy of the font (casegen.fonts).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+MAX_WORKERS = 4  # an edit's charts are about eight drawings; more workers would mostly hold memory
+
+_POOL = None                          # the executor
+_CHARS: frozenset[int] = frozenset()  # the characters of its font
+_PIDS: list[int] = []
+
+
+def start(cache: Path, fontconfig: Path, chars: frozenset[int], workers: int | None = None) -> None:
+    """Start the warm workers (once per process) with the cut-down font of ``fontconfig``."""
+    global _POOL, _CHARS
+    workers = min(workers or os.cpu_count() or 1, MAX_WORKERS)
+    if _POOL is not None or workers < 2:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, as engine._pool: this process has started vl-convert, whose threads a fork would break
+    _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                initializer=_init_standby, initargs=(str(cache), str(fontconfig)))
+    _CHARS = chars
+    # one first chart per worker, submitted together so that each worker starts (and compiles Vega) now
+    pids = set(_POOL.map(_first_chart, range(workers)))
+    _PIDS[:] = sorted(pids | set(getattr(_POOL, "_processes", None) or ()))  # a worker that drew no first chart
+    from .. import fonts
+
+    fonts.on_sigterm(stop_now)
+
+
+def _init_standby(cache: str, fontconfig: str) -> None:
+    from .engine import _init_worker
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(cache, fontconfig)
+
+
+def _first_chart(_: int) -> int:
+    import time
+
+    import vl_convert as vlc
+
+    from .engine import VL_VERSION
+
+    vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}}, vl_version=VL_VERSION)
+    time.sleep(0.2)  # hold this worker, so that the next first chart goes to another
+    return os.getpid()
+
+
+def draw(jobs: list[tuple], chars: frozenset[int]) -> bool:
+    """Draw ``jobs`` (engine.deferred's) into the cache on the warm workers; False, drawing nothing, when there
+    are none or their font lacks a character of ``chars``."""
+    if _POOL is None or not chars <= _CHARS:
+        return False
+    from .engine import _run_job
+
+    for _ in _POOL.map(_run_job, jobs, chunksize=1):
+        pass
+    return True
+
+
+def workers() -> list[int]:
+    """The process ids of the warm workers (none before ``start``)."""
+    return list(_PIDS)
+
+
+def stop_now() -> None:
+    """End the workers at once (the server is ending by a signal): each removes its copy of the font."""
+    for pid in _PIDS:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass

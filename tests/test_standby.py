@@ -1,0 +1,91 @@
+"""The live preview's warm workers (casegen.charts.standby): an edit's charts are drawn on every core by workers
+started with the server, with the bytes a build draws, and the workers end with the server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from conftest import ROOT
+from test_fonts import jobs, render  # noqa: F401 - the fixture: chart jobs of two stories, both languages
+
+WARM = """
+import hashlib, json, os, sys
+from pathlib import Path
+from casegen import charts, fonts
+from casegen.charts import engine, standby
+jobs = [tuple(j) for j in json.load(open(sys.argv[1]))]
+charts.CACHE = Path(sys.argv[2])
+fonts.subset_config(fonts.characters(job[1] for job in jobs), charts.CACHE)  # a build's cut-down font
+charts.warm_up()
+workers = standby.workers()
+assert len(workers) == min(os.cpu_count(), standby.MAX_WORKERS) >= 2 and os.getpid() not in workers, workers
+def nowhere_else(*args, **kwargs):
+    raise AssertionError("drawn here or in a new pool, not by the warm workers")
+engine._run_jobs, engine._pool = nowhere_else, nowhere_else
+charts.render_jobs(jobs)
+out = []
+for kind, text, want_png in jobs:
+    svg = charts.svg(json.loads(text)) if kind == "chart" else text
+    png = charts.png(svg) if want_png else b""
+    out.append([hashlib.sha256(svg.encode()).hexdigest(), hashlib.sha256(png).hexdigest()])
+print(json.dumps(out))
+"""
+
+
+def test_an_edits_charts_are_drawn_by_the_warm_workers_with_the_bytes_of_a_build(jobs, tmp_path):  # noqa: F811
+    spec = tmp_path / "jobs.json"
+    spec.write_text(json.dumps(jobs), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", WARM, str(spec), str(tmp_path / "cache")], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == render(jobs, tmp_path, None)
+
+
+SERVER = """
+import sys, threading, time
+from pathlib import Path
+from casegen import charts, fonts
+from casegen.charts import standby
+charts.CACHE = Path(sys.argv[1])
+fonts.subset_config(fonts.characters(["东西部协作 2020"]), charts.CACHE)
+charts.warm_up()
+threading.Thread(target=time.sleep, args=(600,)).start()  # as MkDocs' serving thread
+print(" ".join(map(str, standby.workers())), flush=True)
+time.sleep(600)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie waits for its parent to read its end: it has ended
+        return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_the_warm_workers_end_with_the_server_and_take_their_fonts_with_them(tmp_path):
+    before = set(Path(tempfile.gettempdir()).glob("casegen-fonts-*"))
+    process = subprocess.Popen([sys.executable, "-c", SERVER, str(tmp_path / "cache")], stdout=subprocess.PIPE,
+                               text=True, cwd=ROOT)
+    try:
+        workers = [int(pid) for pid in process.stdout.readline().split()]
+        assert len(workers) >= 2 and all(map(alive, workers))
+        made = set(Path(tempfile.gettempdir()).glob("casegen-fonts-*")) - before
+        assert len(made) == 1 + len(workers)  # the server's copy of the font and each worker's
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == -signal.SIGTERM
+        deadline = time.monotonic() + 10
+        while any(map(alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(alive, workers))
+    finally:
+        process.kill()
+    assert not [folder for folder in made if folder.exists()]
