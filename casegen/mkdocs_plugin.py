@@ -11,6 +11,7 @@ mkdocs-static-i18n no longer merges and dedupes the languages' search entries (r
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -124,6 +125,9 @@ class CasegenPlugin(BasePlugin):
             from . import charts
 
             charts.warm_up()  # the charts of the first edit are drawn here, at once (charts.engine.warm_up)
+            # What the first build left (the library, 24,000 files at 1,000 cases) lives as long as the server: out
+            # of the garbage collector's sight, a full collection during a rebuild takes a tenth, not half a second
+            gc.freeze()
         return server
 
     def on_build_error(self, error, **kwargs) -> None:

@@ -48,6 +48,37 @@ def test_an_edits_charts_are_drawn_by_the_warm_workers_with_the_bytes_of_a_build
     assert json.loads(result.stdout) == render(jobs, tmp_path, None)
 
 
+FIRST = """
+import json, os, sys
+from pathlib import Path
+from casegen import charts
+from casegen.charts import engine, standby
+jobs = [tuple(j) for j in json.load(open(sys.argv[1]))]
+charts.CACHE = Path(sys.argv[2])
+charts.warm_up()  # a preview started without a build: no cut-down font yet, so no workers
+assert standby.workers() == []
+charts.render_jobs(jobs[:2])  # the first edit is drawn as a build draws it, and makes a font
+assert len(standby.workers()) >= 2, "the first edit did not start the warm workers"
+def nowhere_else(*args, **kwargs):
+    raise AssertionError("drawn here or in a new pool, not by the warm workers")
+engine._run_jobs, engine._pool = nowhere_else, nowhere_else
+import shutil
+for kind in ("svg", "png", "png16x9"):
+    shutil.rmtree(charts.CACHE / kind, ignore_errors=True)
+charts.render_jobs(jobs[:2])  # the same characters again: drawn by the workers
+print(len(list((charts.CACHE / "svg").rglob("*"))) > 0)
+"""
+
+
+def test_a_preview_started_without_a_font_starts_its_workers_with_the_first_edit(jobs, tmp_path):  # noqa: F811
+    spec = tmp_path / "jobs.json"
+    spec.write_text(json.dumps(jobs), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", FIRST, str(spec), str(tmp_path / "cache")], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+
+
 SERVER = """
 import sys, threading, time
 from pathlib import Path

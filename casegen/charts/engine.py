@@ -151,19 +151,20 @@ def warm_up() -> None:
     character of the library's charts), compile a first chart, and start workers as warm (charts.standby): the
     live preview does it once it is up, so that an edit's charts are drawn at once, on every core, rather than
     after a second of starting the runtime or a pool of fresh processes. Without a cut-down font it waits for
-    the first charts, whose characters make one."""
-    if _FONTS is not None or CACHE is None:
+    the first charts, whose characters make one (``render_jobs`` then starts the workers)."""
+    if CACHE is None:
         return
     from .. import fonts
+    from . import standby
 
+    standby.wanted()
     conf = fonts.largest_config(CACHE)
     if conf is None:
         return
-    start_fonts(conf)
-    vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}}, vl_version=VL_VERSION)
-    from . import standby
-
-    standby.start(CACHE, conf, _FONTS)  # and workers as warm, to draw an edit's charts on every core
+    if _FONTS is None:
+        start_fonts(conf)
+        vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}}, vl_version=VL_VERSION)
+    standby.start(CACHE, conf)
 
 
 # A pool of one worker per core renders the charts when there is enough work to pay for starting it
@@ -217,10 +218,12 @@ def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
     if len(jobs) > 1 and standby.draw(jobs, chars):  # the live preview's warm workers
         return
     if (_FONTS == "system" or (cut and chars <= _FONTS)) and little(cut):
-        return _run_jobs(jobs)
+        _run_jobs(jobs)
+        return standby.cover(CACHE, chars)
     with _pool(min(workers, len(jobs)), conf) as pool:
         for _ in pool.map(_run_job, jobs, chunksize=1):
             pass
+    standby.cover(CACHE, chars)  # the preview's next edit with these characters is drawn by its warm workers
 
 
 def svg(spec: dict) -> str:

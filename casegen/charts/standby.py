@@ -5,7 +5,8 @@ vl-convert, one at a time per process: most of what casegen adds to an editor's 
 Starting a pool for each edit costs more than it saves (a second: spawning, imports, vl-convert's runtime), so
 the preview's server starts one when it is up (``start``, from ``engine.warm_up``) and keeps it: its workers
 have drawn a first chart with the library's cut-down font and wait. ``draw`` gives them an edit's charts when
-that font has every character they need; else the build's own way is taken (``engine.render_jobs``).
+that font has every character they need; else the build's own way is taken (``engine.render_jobs``), and
+``cover`` starts them again with a font that has the new characters too, for the next edit.
 
 The workers ignore Ctrl-C (the server's, which its end passes on by closing the pool) and are stopped with
 the server on SIGTERM, each removing its copy of the font (casegen.fonts).
@@ -24,25 +25,74 @@ _CHARS: frozenset[int] = frozenset()  # the characters of its font
 _PIDS: list[int] = []
 
 
-def start(cache: Path, fontconfig: Path, chars: frozenset[int], workers: int | None = None) -> None:
+def wanted() -> None:
+    """This process is a preview's server: keep warm workers from now on (``start`` or, lacking a font, ``cover``)."""
+    global _WANTED
+    _WANTED = True
+
+
+def start(cache: Path, fontconfig: Path, workers: int | None = None) -> None:
     """Start the warm workers (once per process) with the cut-down font of ``fontconfig``."""
     global _POOL, _CHARS
     workers = min(workers or os.cpu_count() or 1, MAX_WORKERS)
     if _POOL is not None or workers < 2:
         return
+    import json
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, as engine._pool: this process has started vl-convert, whose threads a fork would break
     _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                 initializer=_init_standby, initargs=(str(cache), str(fontconfig)))
-    _CHARS = chars
+    _CHARS = frozenset(json.loads(fontconfig.with_name("chars.json").read_text(encoding="utf-8")))
     # one first chart per worker, submitted together so that each worker starts (and compiles Vega) now
     pids = set(_POOL.map(_first_chart, range(workers)))
     _PIDS[:] = sorted(pids | set(getattr(_POOL, "_processes", None) or ()))  # a worker that drew no first chart
+    if not _HOOKED:
+        _hook()
+
+
+def cover(cache: Path | None, chars: set[int]) -> None:
+    """After an edit's charts were drawn without the warm workers: when this process wants them and they lack a
+    character of ``chars`` (a first edit without a cut-down font, a character new to the library), start them
+    again with a font that has every one, so that the next edit is drawn by them."""
+    if not _WANTED or cache is None or (_POOL is not None and chars <= _CHARS):
+        return
+    import json
+
+    from .. import fonts
+
+    largest = fonts.largest_config(cache)  # a build's font may have drawn the edit's charts: its characters too
+    known = set(json.loads(largest.with_name("chars.json").read_text(encoding="utf-8"))) if largest else set()
+    conf = fonts.subset_config(set(chars) | set(_CHARS) | known, cache)
+    if conf is not None:
+        _close()
+        start(cache, conf)
+
+
+_WANTED = False
+_HOOKED = False
+
+
+def _hook() -> None:
+    """End the workers with this process: at its normal end, and on SIGTERM (casegen.fonts)."""
+    global _HOOKED
+    import atexit
+
     from .. import fonts
 
     fonts.on_sigterm(stop_now)
+    atexit.register(_close)
+    _HOOKED = True
+
+
+def _close() -> None:
+    """The workers end (at the server's normal end: while Python can still run its clean-up)."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL = None
+        _PIDS.clear()
 
 
 def _init_standby(cache: str, fontconfig: str) -> None:
