@@ -56,7 +56,9 @@ class Page:
 @dataclass
 class Index:
     pages: list[Page]
-    postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # each term's postings, terms in order: the pages it is on, each as the difference of its number from the
+    # previous page's (the first: its number) followed by its weight there
+    postings: dict[str, list[int]] = field(default_factory=dict)
 
 
 _LEFT_OUT = re.compile(r"<(script|style|svg|template)\b.*?</\1\s*>|<a\b[^>]*\bheaderlink\b[^>]*>.*?</a\s*>|<!--.*?-->",
@@ -201,6 +203,8 @@ def _weigh(page: Page, phrases: Phrases, average_length: float, body: Counter | 
 
 def build_index(pages: list[Page], phrases: Phrases) -> Index:
     """The inverted index of ``pages`` (in the order given, which is the pages' numbering)."""
+    import numpy as np
+
     counted: dict[str, Counter] = {}  # pages with the same text (a library's scaled samples) counted once
     bodies = [counted.get(p.body) or counted.setdefault(p.body, _field_counts(_normalized(p.body), phrases))
               for p in pages]
@@ -208,21 +212,53 @@ def build_index(pages: list[Page], phrases: Phrases) -> Index:
     # A whole number of terms: an edit seldom moves it, so the live preview weighs again only the pages it
     # rendered (the weights are kept by it); a share of a term in a length of hundreds changes no ranking.
     average = float(max(1, round(sum(lengths) / max(1, len(lengths)))))
+    weighed = [_weight_arrays(page, phrases, average, body) for page, body in zip(pages, bodies)]
+    if not weighed:
+        return Index(pages)
+    # All the pages' (term, weight) pairs at once, in arrays: at 1,000 cases they are a million and a half,
+    # which a loop of Python took seconds over at each rebuild of the live preview.
+    terms = np.concatenate([t for t, _ in weighed])
+    weights = np.concatenate([w for _, w in weighed])
+    numbers = np.repeat(np.arange(len(pages), dtype=np.int64), [len(t) for t, _ in weighed])
+    order = np.argsort(terms, kind="stable")  # by term; within a term, by page number (the order they came in)
+    terms, weights, numbers = terms[order], weights[order], numbers[order]
+    starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]]) if len(terms) else np.empty(0, np.int64)
+    deltas = numbers.copy()
+    deltas[1:] -= numbers[:-1]
+    deltas[starts] = numbers[starts]
+    pairs = np.empty(2 * len(terms), dtype=np.int64)
+    pairs[0::2], pairs[1::2] = deltas, weights
+    flat = pairs.tolist()
+    bounds = (2 * starts).tolist() + [len(flat)]
+    names = [_TERMS[i] for i in terms[starts].tolist()]
     index = Index(pages)
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for number, (page, body) in enumerate(zip(pages, bodies)):
-        for term, weight in page_weights(page, phrases, average, body).items():
-            postings[term].append((number, weight))
-    index.postings = dict(sorted(postings.items()))
+    index.postings = {name: flat[a:b] for name, a, b in sorted(zip(names, bounds, bounds[1:]))}
     return index
 
 
-def _encode(posting: list[tuple[int, int]]) -> list[int]:
-    out, previous = [], 0
-    for doc, weight in posting:
-        out += [doc - previous, weight]
-        previous = doc
-    return out
+# Terms as numbers for the arrays of build_index, for the process (a preview's rebuilds meet the same terms)
+_TERM_NUMBER: dict[str, int] = {}
+_TERMS: list[str] = []
+_ARRAYS = Kept(20_000)
+
+
+def _weight_arrays(page: Page, phrases: Phrases, average_length: float, body: Counter):
+    """``page_weights`` as two arrays, its terms' numbers and their weights; kept as the weights are."""
+    return _ARRAYS.get((phrases.key, average_length, page.title, page.headings, page.body, page.boost),
+                       lambda: _as_arrays(page_weights(page, phrases, average_length, body)))
+
+
+def _as_arrays(weights: dict[str, int]):
+    import numpy as np
+
+    numbers = []
+    for term in weights:
+        number = _TERM_NUMBER.get(term)
+        if number is None:
+            number = _TERM_NUMBER[term] = len(_TERMS)
+            _TERMS.append(term)
+        numbers.append(number)
+    return np.array(numbers, dtype=np.int64), np.fromiter(weights.values(), dtype=np.int64, count=len(weights))
 
 
 def _dump(value) -> str:
@@ -234,7 +270,7 @@ def _dump(value) -> str:
 
 def shard_count(index: Index) -> int:
     """A power of two, so that the shards average about SHARD_BYTES."""
-    size = sum(len(t.encode()) + 8 * len(p) for t, p in index.postings.items())
+    size = sum(len(t.encode()) + 4 * len(p) for t, p in index.postings.items())
     n = 1
     while size / n > SHARD_BYTES:
         n *= 2
@@ -248,7 +284,7 @@ def files_of(index: Index, phrases: Phrases, home: str, site_name: str, facets: 
     n = shard_count(index)
     shards: list[dict[str, list[int]]] = [{} for _ in range(n)]
     for term, posting in index.postings.items():
-        shards[fnv1a(term) % n][term] = _encode(posting)
+        shards[fnv1a(term) % n][term] = posting
     out = {f"t/{i}.json": _dump(shard) for i, shard in enumerate(shards)}
     for start in range(0, len(index.pages), CHUNK):
         chunk = [[p.location, p.title, p.summary] for p in index.pages[start:start + CHUNK]]
