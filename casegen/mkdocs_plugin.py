@@ -15,6 +15,7 @@ import gc
 import logging
 import os
 import re
+import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -77,6 +78,7 @@ class CasegenPlugin(BasePlugin):
         self._site_dir, self._outputs = config.site_dir, set()
         if not os.environ.get("CASEGEN_SERVE"):
             return
+        _IDLE.clear()  # the file watcher waits for the end of this rebuild (_poll_often)
         self._since = preview.rebuild_started(self._site_dir)
         root = Path(config.config_file_path).parent.resolve()
         self._lock.close()
@@ -133,6 +135,7 @@ class CasegenPlugin(BasePlugin):
     def on_build_error(self, error, **kwargs) -> None:
         self._depth = 0
         self._lock.close()
+        _IDLE.set()
 
     def on_shutdown(self) -> None:
         self._lock.close()
@@ -156,23 +159,49 @@ class CasegenPlugin(BasePlugin):
                          f"MkDocs {now - generated:.2f} s)")
             self._clock = None
         self._lock.close()  # a live preview's rebuild is over: a `casegen build` waiting may go on
+        _IDLE.set()
 
 
 # MkDocs' watcher polls the watched folders every half second: a save waits a quarter of a second on average
-# before the rebuild starts, a tenth of what the real library's rebuild takes. A snapshot of data/ is a few
-# milliseconds at the real library and about 15 ms at 1,000 cases.
+# before the rebuild starts, a tenth of what the real library's rebuild takes. A snapshot of data/ is about a
+# millisecond at the real library but 15 to 45 ms at 1,000 cases: polling it every POLL_S during a rebuild would
+# take the rebuild's thread a tenth of its time (Python runs one thread at a time), so the watcher pauses while
+# a rebuild runs. Its next snapshot, after the rebuild, still finds every save made meanwhile.
 POLL_S = 0.2
+_IDLE = threading.Event()  # set while no rebuild runs
+_IDLE.set()
 
 
 def _poll_often(observer) -> None:
     """Make ``observer`` (watchdog's PollingObserver, whose emitters are made as MkDocs schedules each watched
-    folder) poll every POLL_S. Its emitters keep their interval in ``_timeout``; a watchdog that keeps it
-    elsewhere leaves the half second (tests/test_preview.py checks the interval)."""
+    folder) poll every POLL_S, and not while a rebuild runs. Its emitters keep their interval in ``_timeout``
+    and take their snapshots with ``_take_snapshot``; a watchdog that keeps them elsewhere leaves the half
+    second and the polling during rebuilds (tests/test_preview.py checks both)."""
     for emitter in list(getattr(observer, "emitters", ())):
-        if hasattr(emitter, "_timeout"):
-            emitter._timeout = min(emitter._timeout, POLL_S)
+        _pausing(emitter)
     if hasattr(observer, "_timeout"):
         observer._timeout = min(observer._timeout, POLL_S)  # for folders watched later
+    make = getattr(observer, "_emitter_class", None)
+    if make is not None and not getattr(make, "pausing", False):
+        def make_pausing(*args, **kwargs):
+            return _pausing(make(*args, **kwargs))
+
+        make_pausing.pausing = True
+        observer._emitter_class = make_pausing
+
+
+def _pausing(emitter):
+    if hasattr(emitter, "_timeout"):
+        emitter._timeout = min(emitter._timeout, POLL_S)
+    take = getattr(emitter, "_take_snapshot", None)
+    if take is not None and not getattr(take, "pausing", False):
+        def take_when_idle():
+            _IDLE.wait(60)  # and no longer, whatever happened to the rebuild
+            return take()
+
+        take_when_idle.pausing = True
+        emitter._take_snapshot = take_when_idle
+    return emitter
 
 
 class _PassedOverLinkFilter(logging.Filter):

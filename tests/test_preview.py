@@ -46,6 +46,38 @@ def test_the_preview_notices_a_save_within_a_fifth_of_a_second(tmp_path):
     assert len(emitters) == 2 and all(e.timeout <= POLL_S < 0.5 for e in emitters)
 
 
+def test_the_preview_does_not_poll_the_data_while_it_rebuilds(tmp_path):
+    """A snapshot of data/ at 1,000 cases takes tens of milliseconds, every POLL_S: the watcher waits while a rebuild
+    runs (for folders watched before and after the preview sets it up), and takes its snapshot once it is over."""
+    import threading
+    import time
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from casegen import mkdocs_plugin
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    for folder in ("data", "docs"):
+        (tmp_path / folder).mkdir()
+    server.watch(str(tmp_path / "data"))
+    mkdocs_plugin._poll_often(server.observer)
+    server.watch(str(tmp_path / "docs"))
+    taken: list[str] = []
+    mkdocs_plugin._IDLE.clear()  # a rebuild runs
+    try:
+        threads = [threading.Thread(target=lambda e=e: taken.append(e._take_snapshot() and e.watch.path))
+                   for e in server.observer.emitters]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        assert taken == [], "the watcher took a snapshot during a rebuild"
+    finally:
+        mkdocs_plugin._IDLE.set()  # the rebuild is over
+    for thread in threads:
+        thread.join(timeout=5)
+    assert sorted(taken) == sorted(str(tmp_path / f) for f in ("data", "docs"))
+
+
 def test_the_theme_is_listed_once_and_again_when_the_projects_overrides_change(tmp_path):
     """MkDocs lists the theme's 14,500 files at each build of each language; the preview keeps the list, and a file
     an editor adds to overrides/ (or a static template) is listed at the next rebuild."""

@@ -39,13 +39,18 @@ print(json.dumps(out))
 """
 
 
-def test_an_edits_charts_are_drawn_by_the_warm_workers_with_the_bytes_of_a_build(jobs, tmp_path):  # noqa: F811
+def run(script: str, jobs: list[tuple], tmp_path: Path) -> str:
+    """``script`` run in a fresh process (as a preview's server is) on ``jobs``, with a cache of its own."""
     spec = tmp_path / "jobs.json"
     spec.write_text(json.dumps(jobs), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", WARM, str(spec), str(tmp_path / "cache")], capture_output=True,
+    result = subprocess.run([sys.executable, "-c", script, str(spec), str(tmp_path / "cache")], capture_output=True,
                             text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == render(jobs, tmp_path, None)
+    return result.stdout
+
+
+def test_an_edits_charts_are_drawn_by_the_warm_workers_with_the_bytes_of_a_build(jobs, tmp_path):  # noqa: F811
+    assert json.loads(run(WARM, jobs, tmp_path)) == render(jobs, tmp_path, None)
 
 
 FIRST = """
@@ -71,12 +76,7 @@ print(len(list((charts.CACHE / "svg").rglob("*"))) > 0)
 
 
 def test_a_preview_started_without_a_font_starts_its_workers_with_the_first_edit(jobs, tmp_path):  # noqa: F811
-    spec = tmp_path / "jobs.json"
-    spec.write_text(json.dumps(jobs), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", FIRST, str(spec), str(tmp_path / "cache")], capture_output=True,
-                            text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True"]
+    assert run(FIRST, jobs, tmp_path).split() == ["True"]
 
 
 SERVER = """
