@@ -77,6 +77,11 @@ def _covering(folder: Path, chars: set[int]) -> Path | None:
     return Path(best[1]) if best else None
 
 
+def characters_of(fontconfig: Path) -> frozenset[int]:
+    """The characters of the cut-down font that ``fontconfig`` names."""
+    return frozenset(json.loads(fontconfig.with_name("chars.json").read_text(encoding="utf-8")))
+
+
 def largest_config(cache: Path) -> Path | None:
     """The fontconfig file of the largest cut-down font already made in ``cache``, or None."""
     faces = system_faces()

@@ -128,10 +128,11 @@ def start_fonts(fontconfig: Path | None) -> None:
     if fontconfig is None:
         _FONTS = "system"
         return
-    chars = frozenset(json.loads(fontconfig.with_name("chars.json").read_text(encoding="utf-8")))
+    from .. import fonts
+
+    chars = fonts.characters_of(fontconfig)
     # vl-convert reads the font files on every glyph, for as long as this process lives: give it copies that
     # live as long (the build cache may be cleaned meanwhile, by a test or by `make clean` during a preview)
-    from .. import fonts
 
     fontconfig = fonts.private_copy(fontconfig)
     saved = os.environ.get("FONTCONFIG_FILE")
@@ -203,8 +204,10 @@ def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
     from .. import fonts
     from . import standby
 
-    workers = workers or os.cpu_count() or 1
     chars = fonts.characters(job[1] for job in jobs)
+    if len(jobs) > 1 and standby.draw(jobs, chars):  # the live preview's warm workers
+        return
+    workers = workers or os.cpu_count() or 1
     conf = fonts.subset_config(chars, CACHE) if CACHE is not None else None
     work = sum(map(_cost, jobs))
 
@@ -215,8 +218,6 @@ def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
     if _FONTS is None and little(conf is not None):
         start_fonts(conf)
     cut = isinstance(_FONTS, frozenset)
-    if len(jobs) > 1 and standby.draw(jobs, chars):  # the live preview's warm workers
-        return
     if (_FONTS == "system" or (cut and chars <= _FONTS)) and little(cut):
         _run_jobs(jobs)
         return standby.cover(CACHE, chars)

@@ -37,14 +37,15 @@ def start(cache: Path, fontconfig: Path, workers: int | None = None) -> None:
     workers = min(workers or os.cpu_count() or 1, MAX_WORKERS)
     if _POOL is not None or workers < 2:
         return
-    import json
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    from .. import fonts
 
     # spawn, as engine._pool: this process has started vl-convert, whose threads a fork would break
     _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                 initializer=_init_standby, initargs=(str(cache), str(fontconfig)))
-    _CHARS = frozenset(json.loads(fontconfig.with_name("chars.json").read_text(encoding="utf-8")))
+    _CHARS = fonts.characters_of(fontconfig)
     # one first chart per worker, submitted together so that each worker starts (and compiles Vega) now
     pids = set(_POOL.map(_first_chart, range(workers)))
     _PIDS[:] = sorted(pids | set(getattr(_POOL, "_processes", None) or ()))  # a worker that drew no first chart
@@ -58,12 +59,10 @@ def cover(cache: Path | None, chars: set[int]) -> None:
     again with a font that has every one, so that the next edit is drawn by them."""
     if not _WANTED or cache is None or (_POOL is not None and chars <= _CHARS):
         return
-    import json
-
     from .. import fonts
 
     largest = fonts.largest_config(cache)  # a build's font may have drawn the edit's charts: its characters too
-    known = set(json.loads(largest.with_name("chars.json").read_text(encoding="utf-8"))) if largest else set()
+    known = fonts.characters_of(largest) if largest else frozenset()
     conf = fonts.subset_config(set(chars) | set(_CHARS) | known, cache)
     if conf is not None:
         _close()
