@@ -16,6 +16,7 @@ site, the old or the new one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import errno
 import os
@@ -268,15 +269,23 @@ def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, st
         with charts.deferred() as jobs:
             for unit in todo:
                 unit.collect()
-        charts.render_jobs(jobs)
+        if preview:  # drawn by the warm workers while the pages render (charts.begin_jobs)
+            charts_drawn = charts.begin_jobs(jobs)
+        else:
+            charts.render_jobs(jobs)
     if timings is not None:
         timings["charts_rendered"] = len(jobs)
+    with _phase(timings, "render"), (charts.deferred() if preview else contextlib.nullcontext([])) as late:
+        rendered = dict(zip([u.name for u in todo], renderpool.render_all(todo)))
+    if preview:
+        with _phase(timings, "charts"):
+            charts_drawn()
+            _fill_in_charts(rendered, jobs, late)
     with _phase(timings, "render"):
         files: dict[str, str | bytes | CacheFile] = dict(hand_written_files)
         hand_written = set(files)
         records: dict[str, dict] = {}
         kept: set[str] = set()
-        rendered = dict(zip([u.name for u in todo], renderpool.render_all(todo)))
         for unit in units:
             if unit.name not in todo_names:
                 records[unit.name] = manifest.units[unit.name]
@@ -292,6 +301,19 @@ def generate(root: Path, lib=None, handouts: bool = False, changed: dict[str, st
         if clash:
             raise BuildError(f"docs/{clash[0]} is hand-written but the generator also makes it; rename one")
     return Generated(files, kept, records, [u.name for u in todo])
+
+
+def _fill_in_charts(rendered: dict[str, dict], jobs: list[tuple], late: list[tuple]) -> None:
+    """Put each chart the preview's units rendered while it was being drawn into its file: a page names its charts
+    and never holds one, so only the charts' own files waited, as placeholders (``charts.pending``)."""
+    from . import charts
+
+    begun = {job[1] for job in jobs}
+    charts.render_jobs([job for job in late if job[1] not in begun])  # none, unless a unit drew a chart of its own
+    for out in rendered.values():
+        for name, content in out.items():
+            if isinstance(content, str) and charts.pending(content):
+                out[name] = charts.drawn(content)
 
 
 def manifest_path(root: Path) -> Path:

@@ -34,11 +34,11 @@ from . import comparison as _comparison, context as _context, engine as _engine,
     style as _style, text as _text, words as _words_module
 from .comparison import comparison_chart
 from .context import metric_name, source_note
-from .engine import deferred, png, png_file, render_jobs, svg, widescreen_png, widescreen_png_file
+from .engine import begin_jobs, deferred, drawn, pending, png, png_file, render_jobs, svg, widescreen_png, widescreen_png_file
 from .layout import Chart
 
 __all__ = ["Chart", "case_charts", "comparison_chart", "png", "png_file", "svg", "widescreen_png",
-           "widescreen_png_file", "deferred", "render_jobs",
+           "widescreen_png_file", "begin_jobs", "deferred", "drawn", "pending", "render_jobs",
            "metric_name", "source_note"]
 
 

@@ -227,6 +227,22 @@ def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
     standby.cover(CACHE, chars)  # the preview's next edit with these characters is drawn by its warm workers
 
 
+def begin_jobs(jobs: list[tuple]) -> Callable[[], None]:
+    """Start drawing ``jobs`` (from ``deferred``) into the cache and return what waits for the end. The live
+    preview's warm workers (charts.standby) draw them in the background while the build renders its pages,
+    which name their charts and never hold them (a chart's own file is filled in after the wait: see
+    ``drawn``); without them, they are drawn now as ``render_jobs`` draws them, and the wait is nothing."""
+    if jobs:
+        from .. import fonts
+        from . import standby
+
+        drawing = standby.submit(jobs, frozenset(fonts.characters(job[1] for job in jobs)))
+        if drawing is not None:
+            return lambda: standby.wait(drawing)
+    render_jobs(jobs)
+    return lambda: None
+
+
 def svg(spec: dict) -> str:
     spec_text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
     if _PENDING is not None and not cache_file("svg", spec_text).exists():

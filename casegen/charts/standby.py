@@ -116,13 +116,27 @@ def _first_chart(_: int) -> int:
 def draw(jobs: list[tuple], chars: frozenset[int]) -> bool:
     """Draw ``jobs`` (engine.deferred's) into the cache on the warm workers; False, drawing nothing, when there
     are none or their font lacks a character of ``chars``."""
-    if _POOL is None or not chars <= _CHARS:
+    drawing = submit(jobs, chars)
+    if drawing is None:
         return False
+    wait(drawing)
+    return True
+
+
+def submit(jobs: list[tuple], chars: frozenset[int]) -> list | None:
+    """Give ``jobs`` to the warm workers and return at once (their futures, for ``wait``); None, giving nothing,
+    when there are none or their font lacks a character of ``chars``."""
+    if _POOL is None or not chars <= _CHARS:
+        return None
     from .engine import _run_job
 
-    for _ in _POOL.map(_run_job, jobs, chunksize=1):
-        pass
-    return True
+    return [_POOL.submit(_run_job, job) for job in jobs]
+
+
+def wait(drawing: list) -> None:
+    """Wait until the workers have drawn what ``submit`` gave them (a failed chart raises here)."""
+    for future in drawing:
+        future.result()
 
 
 def workers() -> list[int]:
