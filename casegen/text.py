@@ -15,8 +15,14 @@ import re
 
 from markupsafe import Markup
 
-# The characters Python-Markdown honours a backslash before (with the tables extension).
-_MD_SPECIAL = re.compile(r"[\\`*_{}()#+\-.!|]")  # "<", ">", "[" and "]" become entities instead
+# The characters Python-Markdown acts on wherever they stand in a line (with the tables extension), which a
+# backslash keeps as text: "<", ">", "[" and "]" become entities instead. Those it acts on only where a line or a
+# list item starts ("-" and "+" of a list, "1." of an ordered one, "(" and ")" of nothing without a "]") are left
+# bare elsewhere, where they are text already (a backslash before each decimal point was a fifth of what
+# Python-Markdown did on a data page); at the start they are made inert below.
+_MD_SPECIAL = re.compile(r"[\\`*_{}#!|]")
+# An ordered list's marker, where the text starts: the point (or a parenthesis, for other Markdowns) is escaped
+_NUMBERED = re.compile(r"^( ?\d+)([.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -57,8 +63,12 @@ def escape(value) -> Markup:
     # the line is. Whatever punctuation is still bare there (":" of a definition, "/" of a pymdownx block,
     # "$" of maths …) becomes a character reference: the line can only start a paragraph.
     lead = 1 if text[:1] == " " else 0
-    if text[lead:lead + 1] in _LEAD_PUNCTUATION:
-        text = f"{text[:lead]}&#{ord(text[lead])};{text[lead + 1:]}"
+    first = text[lead:lead + 1]
+    if first in _LEAD_ESCAPED:
+        text = f"{text[:lead]}\\{text[lead:]}"
+    elif first in _LEAD_PUNCTUATION:
+        text = f"{text[:lead]}&#{ord(first)};{text[lead + 1:]}"
+    text = _NUMBERED.sub(r"\1\\\2", text)  # "1. " would start an ordered list
     return Markup(text)
 
 
@@ -68,6 +78,8 @@ _EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$")
 _ENTITY_ALWAYS = re.compile(r"[~?=^]")
 # ASCII punctuation, less "\\" and "&", which at this point start a backslash escape or a character reference
 _LEAD_PUNCTUATION = frozenset("!\"#$%'()*+,-./:;<=>?@[]^_`{|}~")
+# ... of which those left bare elsewhere that Python-Markdown honours a backslash before (see _MD_SPECIAL)
+_LEAD_ESCAPED = frozenset("()+-.")
 
 
 _ANCHOR = re.compile(r"[a-z][a-z0-9-]*")

@@ -174,6 +174,61 @@ def test_hostile_text_renders_as_the_same_text_and_no_markup(value):
     _check_escape_places(value)
 
 
+# Where the text itself starts a line or a list item (no marker before it): what it starts with decides the
+# block, so "1. ", "- ", "+ ", "(", "---" and the like must be made inert there, and only there (text.escape
+# leaves "-", "+", ".", "(" and ")" bare elsewhere). The text before the value, as a reader sees it.
+LINE_START_PLACES = {
+    "paragraph": ("", "{}\n"),
+    "list item": ("", "- {}\n"),
+    "after a line": ("a ", "a\n{}\n"),
+    "heading": ("", "## {}\n"),
+}
+LINE_START_EXAMPLES = ["1. one", "12) twelve", " 3. three", "1.5 万人", "- item", "+ item", "* item", "---", "===",
+                       "(a) b", "-3.2", ".5", "!!! note", "![i](x.png)", "x![i](x.png)", "# h", "> q", "1\\. x",
+                       "2020. year", "a. b", "- - x", "1. - x"]
+
+
+def _check_line_start_places(value: str) -> None:
+    if not shown(value):
+        return  # nothing a reader sees (control characters): an empty line, not a paragraph
+    for place, (before, template) in LINE_START_PLACES.items():
+        plain = shape(template.format("x"))
+        page = shape(template.format(text.escape(value)))
+        assert page.tags == plain.tags, f"{place}: {value!r} changed the page's tags"
+        assert shown("".join(page.text)) == shown(before + value), place
+
+
+@pytest.mark.parametrize("value", LINE_START_EXAMPLES + HOSTILE_EXAMPLES)
+def test_text_that_starts_a_line_stays_text(value):
+    _check_line_start_places(value)
+
+
+@SETTINGS
+@given(editor_text)
+def test_any_text_that_starts_a_line_stays_text(value):
+    _check_line_start_places(value)
+
+
+@SETTINGS
+@given(editor_text, st.integers(0, 40), st.integers(1, 40))
+@example("a!b", 2, 1)
+@example("1. a", 3, 1)
+def test_linked_text_has_its_links_and_no_other_markup(value, start, length):
+    """text.linked: the text around a linked stretch is escaped on its own (a "!" just before the link must not
+    make it an image, a "1. " must not make a list)."""
+    if not shown(value):
+        return
+    end = min(start + length, len(value))
+    linked = text.linked(value, [(start, end, "a")])
+    labelled = start < end and text.escape(value[start:end]).strip()
+    for place, (before, template) in LINE_START_PLACES.items():
+        page = shape(template.format(linked))
+        plain = shape(template.format("x[y](#a)z" if labelled else "x"))
+        assert [t for t in page.tags if t[0] not in ("a", "/a")] == [t for t in plain.tags if t[0] not in ("a", "/a")], place
+        assert page.tags.count(("a", ("href",))) == (1 if labelled else 0), place
+        assert shown("".join(page.text)) == shown(before + value), place
+
+
 @SETTINGS
 @given(editor_text)
 def test_escaped_text_renders_as_the_same_text_and_no_markup(value):
