@@ -25,7 +25,7 @@ import jinja2.bccache
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
-from . import preview
+from . import language_builds, preview
 from .build import BuildError, build_lock, describe_os_error, generate_docs
 from .problems import DataError
 
@@ -45,6 +45,8 @@ class CasegenPlugin(BasePlugin):
         self._clock: tuple[float, float] | None = None  # a preview's rebuild: when it started, when casegen was done
         self._since: float | None = None  # when the preview's previous rebuild began (preview.unchanged_assets)
         self._given: list = []
+        self._command: str | None = None  # `mkdocs build` or `serve` (on_startup)
+        self._dirty = False
 
     def on_config(self, config, **kwargs):
         if os.environ.get("CASEGEN_SERVE"):
@@ -60,6 +62,7 @@ class CasegenPlugin(BasePlugin):
         return env
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._command, self._dirty = command, dirty
         if command == "serve" and dirty:
             # the preview rebuilds only the pages whose Markdown changed (casegen rewrites exactly those);
             # MkDocs warns of stale navigation, which strict mode would turn into a failed rebuild. Our nav
@@ -118,6 +121,12 @@ class CasegenPlugin(BasePlugin):
 
     on_files = CombinedEvent(_pass_over_unchanged_assets, _note_outputs)
 
+    @event_priority(-200)  # after mkdocs-static-i18n has given the default language its files and navigation
+    def on_nav(self, nav, config, files, **kwargs):
+        if self._depth == 1 and language_builds.wanted(self._command):
+            language_builds.start(config, self._dirty)  # the other language is built meanwhile, on another core
+        return nav
+
     def on_serve(self, server, config, builder, **kwargs):
         if os.environ.get("CASEGEN_SERVE"):
             # build/docs is written by casegen itself, in the rebuild that a change under data/, docs/ or the
@@ -133,6 +142,7 @@ class CasegenPlugin(BasePlugin):
         return server
 
     def on_build_error(self, error, **kwargs) -> None:
+        language_builds.end()
         self._depth = 0
         self._lock.close()
         _IDLE.set()
@@ -149,6 +159,7 @@ class CasegenPlugin(BasePlugin):
         self._depth -= 1
         if self._depth > 0:
             return
+        language_builds.end()
         if os.environ.get("CASEGEN_SERVE"):
             preview.after_rebuild(self._site_dir, self._outputs, preview.DIRTY)
             if self._clock:

@@ -1,0 +1,132 @@
+"""Each language's MkDocs build on its own core.
+
+mkdocs-static-i18n builds the languages one after the other in one process: the default language's build,
+then, from its last step, each other language's whole build again. On two cores the second waits for the
+first although neither needs the other's pages: Python-Markdown and the templates are nearly all of it.
+
+``start`` forks the process once the default language's build has read its files and navigation (the state
+mkdocs-static-i18n gives the other languages: their files and alternates), before it renders a page. The
+child builds the other languages, as mkdocs-static-i18n would, while the parent builds the default one; the
+parent's own loop over the other languages then only waits for the child (``_wait_instead``) and fails as
+it would have: a child's warning in strict mode, or its error, fails the build.
+
+Only for `mkdocs build` (a full build; `casegen build` runs it), with two cores or more, where the process
+can fork and runs no other thread. The live preview (`mkdocs serve`) keeps what each language's rebuild
+leaves in its process (casegen.preview, casegen.search_plugin), so it builds them one after the other.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+
+log = logging.getLogger("mkdocs.plugins.casegen")
+
+_CHILD: dict = {}  # "pid", "languages" of the running child; "failed" once it ended badly
+
+
+def wanted(command: str | None) -> bool:
+    """Whether the languages may be built side by side in this process's `mkdocs` ``command``."""
+    return (command == "build" and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+            and not os.environ.get("CASEGEN_ONE_PROCESS") and threading.active_count() == 1)
+
+
+def start(config, dirty: bool) -> bool:
+    """Fork a child that builds every language but the one being built now (the default); True if one runs."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None or getattr(i18n, "building", True) or _CHILD:
+        return False
+    others = [lang for lang in i18n.build_languages if lang != i18n.current_language]
+    if not others:
+        return False
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        _build_in_child(config, i18n, others, dirty)  # never returns
+    # The theme's pages outside the docs (404.html, sitemap.xml) land at the site's root in every language's
+    # build: the last build's stand, as when the builds run one after the other. The child's build is the last.
+    _CHILD.update(pid=pid, languages=others, theme=config.theme, static=set(config.theme.static_templates))
+    config.theme.static_templates.clear()
+    _wait_instead_of_building()
+    return True
+
+
+def _build_in_child(config, i18n, others: list[str], dirty: bool) -> None:
+    """As mkdocs-static-i18n's loop over the other languages (plugin.on_post_build), then exit."""
+    code = 1
+    try:
+        from mkdocs import utils
+        from mkdocs.commands import build as mkdocs_build
+        from mkdocs_static_i18n.utils import I18nLoggingFilter
+
+        quiet = I18nLoggingFilter()  # the lines mkdocs-static-i18n keeps out of its own languages' builds
+        quiet.filtered_prefixes.update({"Documentation built in", "Building documentation to directory"})
+        logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+        utils.clean_directory = lambda path: path  # the default language's build has cleaned the site
+        i18n.building = True  # its post-build step then builds no further language
+        for locale in others:
+            i18n.current_language = locale
+            mkdocs_build.build(config, dirty=dirty)
+        code = 0
+    except BaseException as err:  # noqa: BLE001 - whatever it is, the parent must hear of it by the exit code
+        if not isinstance(err, SystemExit):
+            log.error(f"the {', '.join(others)} build failed: {err}")
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001
+                pass
+        os._exit(code)  # no atexit handler, no parent's clean-up: this process is a copy of the parent
+
+
+def _wait_instead_of_building() -> None:
+    """In the parent, mkdocs-static-i18n's loop calls ``build`` for each other language: wait for the child."""
+    import mkdocs_static_i18n.plugin as i18n_plugin
+
+    building = i18n_plugin.build
+
+    def wait_instead(config, *args, **kwargs):
+        i18n = config.plugins.get("i18n")
+        if _CHILD and getattr(i18n, "current_language", None) in _CHILD.get("languages", ()):
+            return wait()
+        return building(config, *args, **kwargs)
+
+    wait_instead.building = building
+    i18n_plugin.build = wait_instead
+
+
+def wait() -> None:
+    """Wait for the child (once); a child that failed fails the build here, as its build would have."""
+    from mkdocs.exceptions import Abort
+
+    pid = _CHILD.pop("pid", None)  # the rest stays for ``end``
+    if pid is not None:
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            _CHILD["failed"] = True
+    if _CHILD.get("failed"):
+        raise Abort(f"Aborted: the build of {', '.join(_CHILD.get('languages', []))} failed (see above)")
+
+
+def end() -> None:
+    """The build is over (done or failed): a child still running is stopped, and the i18n loop is as it was."""
+    import mkdocs_static_i18n.plugin as i18n_plugin
+
+    pid = _CHILD.get("pid")
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    if "theme" in _CHILD:
+        _CHILD["theme"].static_templates.update(_CHILD["static"])
+    _CHILD.clear()
+    building = getattr(i18n_plugin.build, "building", None)
+    if building is not None:
+        i18n_plugin.build = building

@@ -1,0 +1,73 @@
+"""A full build renders each language in its own process (casegen.language_builds), with the same site."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casegen.build import BuildError, copy_site_files, run_mkdocs
+from conftest import Project
+
+
+def _pages_of(built: Project, dest: Path) -> Project:
+    """A project holding ``built``'s generated pages and site files, to run MkDocs on it again."""
+    copy_site_files(built.root, dest)
+    shutil.copytree(built.root / "build" / "docs", dest / "build" / "docs")
+    return Project(dest)
+
+
+def _files(site: Path) -> set[str]:
+    return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def both_ways(built_site, tmp_path_factory) -> tuple[Path, Path]:
+    """The same pages built by MkDocs with the languages side by side (as every build) and one after the other."""
+    project = _pages_of(built_site, tmp_path_factory.mktemp("languages") / "project")
+    side_by_side, one_by_one = project.root / "side-by-side", project.root / "one-by-one"
+    run_mkdocs(project.root, side_by_side)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CASEGEN_ONE_PROCESS", "1")
+        run_mkdocs(project.root, one_by_one)
+    return side_by_side, one_by_one
+
+
+def test_the_languages_built_side_by_side_give_the_same_site(both_ways):
+    side_by_side, one_by_one = both_ways
+    files = _files(side_by_side)
+    assert files == _files(one_by_one)
+    assert len(files) > 500 and "en/cases/longyou-xuyong/index.html" in files
+    _, differ, errors = filecmp.cmpfiles(side_by_side, one_by_one, sorted(files), shallow=False)
+    assert not errors
+    # but for the not-found page, whose language links one after the other were those of the last page built
+    assert differ == ["404.html"]
+
+
+def test_the_not_found_page_offers_each_languages_home(both_ways):
+    side_by_side, one_by_one = both_ways
+    links = re.findall(r'<a href="([^"]*)" hreflang="(\w+)" class="md-select__link"',
+                       (side_by_side / "404.html").read_text(encoding="utf-8"))
+    assert links == [("/", "zh"), ("/en/", "en")]
+    stale = re.findall(r'<a href="([^"]*)" hreflang="\w+" class="md-select__link"',
+                       (one_by_one / "404.html").read_text(encoding="utf-8"))
+    assert stale != ["/", "/en/"]  # what this build no longer does: a sign that the other language had its own process
+
+
+def test_a_warning_in_the_english_build_alone_fails_the_build(built_site, tmp_path):
+    project = _pages_of(built_site, tmp_path / "project")
+    project.append("build/docs/method.en.md", "\n[a page that is not there](nowhere.md)\n")
+    with pytest.raises(BuildError) as failed:
+        run_mkdocs(project.root, project.root / "site")
+    assert "method.en.md" in str(failed.value) and "nowhere.md" in str(failed.value)
+
+
+def test_a_warning_in_the_chinese_build_alone_fails_the_build(built_site, tmp_path):
+    project = _pages_of(built_site, tmp_path / "project")
+    project.append("build/docs/method.md", "\n[不存在的页面](nowhere.md)\n")
+    with pytest.raises(BuildError) as failed:
+        run_mkdocs(project.root, project.root / "site")
+    assert "'method.md'" in str(failed.value) and "nowhere.md" in str(failed.value)
