@@ -136,6 +136,9 @@ class CasegenPlugin(BasePlugin):
             from . import charts
 
             charts.warm_up()  # the charts of the first edit are drawn here, at once (charts.engine.warm_up)
+            from .render import compile_templates
+
+            compile_templates()  # and its pages rendered with templates compiled already
             # What the first build left (the library, 24,000 files at 1,000 cases) lives as long as the server: out
             # of the garbage collector's sight, a full collection during a rebuild takes a tenth, not half a second
             gc.freeze()

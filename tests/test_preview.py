@@ -105,3 +105,16 @@ def test_the_theme_is_listed_once_and_again_when_the_projects_overrides_change(t
     (tmp_path / "overrides" / "assets" / "new").mkdir(parents=True)
     (tmp_path / "overrides" / "assets" / "new" / "logo.svg").write_text("<svg/>", encoding="utf-8")
     assert ("assets/new/logo.svg", str(tmp_path / "site" / "assets" / "new" / "logo.svg")) in listed()
+
+
+def test_the_preview_compiles_every_page_template_before_the_first_save():
+    """The server's first build renders nothing when the pages are intact: the templates are compiled once it is up
+    (mkdocs_plugin.on_serve), not in an editor's first save."""
+    from casegen import render
+
+    env = render._environment(render.TEMPLATES)
+    env.cache.clear()
+    render.compile_templates()
+    compiled = {key[1] for key in env.cache.keys()}
+    assert {"story.md.j2", "data.md.j2", "home.md.j2", "cases.md.j2", "comparison.md.j2"} <= compiled
+    assert not any(name.startswith("new/") or name == "handout.html.j2" for name in compiled)
