@@ -150,6 +150,15 @@ def _fit(texts: list[str], lang: str, big: float, small: float, budget: int) -> 
     return max(small, round(big * (budget / length) ** 0.5, 1))
 
 
+SMALLEST = 10  # points: the least a table's text may shrink to on a projected slide
+
+
+def _column_widths(widths: list[float]) -> list[Emu]:
+    """A table's columns across the slide's body, in proportion to ``widths``."""
+    total = sum(widths)
+    return [Emu(int((WIDTH - 2 * MARGIN) * w / total)) for w in widths]
+
+
 def _lines(text: str, width: int, size: float) -> int:
     """About how many lines ``text`` takes at ``size`` points in a box ``width`` EMU wide (a Chinese character is
     an em wide, anything else about half of one), breaking at spaces in Latin text."""
@@ -188,19 +197,24 @@ class Deck:
     def _body(self, slide, top=BODY_TOP, bottom=BODY_BOTTOM):
         return slide.shapes.add_textbox(MARGIN, top, WIDTH - 2 * MARGIN, bottom - top).text_frame
 
+    def _row_heights(self, rows: list[list[str]], widths: list[float], size: float) -> list[Emu]:
+        """Each row as tall as its wrapped text at ``size`` points: LibreOffice does not grow a row whose text
+        overflows it."""
+        columns = _column_widths(widths)
+        return [Emu(int(Pt(size * (1.5 if self.lang == "zh" else 1.3)
+                           * max(_lines(value, int((columns[c] - Inches(0.2)) * 0.85), size) for c, value in enumerate(row))
+                           + 10)))
+                for row in rows]
+
     def _table(self, slide, rows: list[list[str]], widths: list[float], size: float, top=BODY_TOP,
                header: bool = True):
         shape = slide.shapes.add_table(len(rows), len(rows[0]), MARGIN, top, WIDTH - 2 * MARGIN,
                                        Inches(0.4) * len(rows))
         table = shape.table
-        total = sum(widths)
-        for i, w in enumerate(widths):
-            table.columns[i].width = Emu(int((WIDTH - 2 * MARGIN) * w / total))
-        for r, row in enumerate(rows):
-            # Rows as tall as their wrapped text: LibreOffice does not grow a row whose text overflows it.
-            lines = max(_lines(value, int((table.columns[c].width - Inches(0.2)) * 0.85), size)
-                        for c, value in enumerate(row))
-            table.rows[r].height = Emu(int(Pt(size * (1.5 if self.lang == "zh" else 1.3) * lines + 10)))
+        for i, width in enumerate(_column_widths(widths)):
+            table.columns[i].width = width
+        for r, (row, height) in enumerate(zip(rows, self._row_heights(rows, widths, size))):
+            table.rows[r].height = height
             for c, value in enumerate(row):
                 cell = table.cell(r, c)
                 cell.text_frame.clear()
@@ -239,8 +253,12 @@ class Deck:
         # The slide names each figure's source; where in the source it is (a long locator) is in the notes.
         rows = [[w["metric"], w["value"], w["period"], w["source"]],
                 *[[m, v, p, src] for m, v, p, src, _ in case.key_figures]]
+        widths = [2.8, 1.9, 2.9, 2.2]
         size = _fit([" ".join(r) for r in rows[1:]], self.lang, 16, 11, 700)
-        self._table(slide, rows, [2.8, 1.9, 2.9, 2.2], size)
+        # smaller type where the wrapped rows would run past the slide's body (and over its footer)
+        while size > SMALLEST and sum(self._row_heights(rows, widths, size)) > BODY_BOTTOM - BODY_TOP:
+            size = max(SMALLEST, round(size - 0.5, 1))
+        self._table(slide, rows, widths, size)
         slide.notes_slide.notes_text_frame.text = "\n".join(f"{m}{w['colon']}{v} ({p}) — {src}{w['colon']}{where}"
                                                             for m, v, p, src, where in case.key_figures)
 

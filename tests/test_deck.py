@@ -59,6 +59,21 @@ def test_every_case_has_a_16_9_deck_in_both_languages_with_its_slides(built_site
                 assert width * 9 == height * 16, (slug, lang, width, height)
 
 
+def test_every_table_of_every_deck_ends_above_the_footer(built_site, lib):
+    """A table's rows are as tall as their wrapped text; a long one is set smaller rather than run over the footer
+    (the English key figures of Longyou–Xuyong ran 1.3 in past it)."""
+    for slug in lib.cases:
+        for lang in ("zh", "en"):
+            for number, slide in enumerate(deck_of(built_site, slug, lang).slides, start=1):
+                for shape in slide.shapes:
+                    if shape.has_table:
+                        bottom = shape.top + sum(row.height for row in shape.table.rows)
+                        assert bottom <= deck.BODY_BOTTOM, (slug, lang, number)
+                        sizes = {run.font.size.pt for row in shape.table.rows for cell in row.cells
+                                 for p in cell.text_frame.paragraphs for run in p.runs if run.font.size}
+                        assert min(sizes) >= deck.SMALLEST, (slug, lang, number)
+
+
 def test_deck_text_is_editable_and_set_in_a_cjk_font(built_site):
     prs = deck_of(built_site, "longyou-xuyong", "zh")
     runs = [r for s in prs.slides for sh in s.shapes if sh.has_text_frame
