@@ -10,9 +10,11 @@ child builds the other languages, as mkdocs-static-i18n would, while the parent 
 parent's own loop over the other languages then only waits for the child (``_wait_instead``) and fails as
 it would have: a child's warning in strict mode, or its error, fails the build.
 
-Only for `mkdocs build` (a full build; `casegen build` runs it), with two cores or more, where the process
-can fork and runs no other thread. The live preview (`mkdocs serve`) keeps what each language's rebuild
-leaves in its process (casegen.preview, casegen.search_plugin), so it builds them one after the other.
+Only for `mkdocs build` (a full build; `casegen build` runs it) on Linux, with two cores or more, in a process
+that runs no other thread (a fork copies only the thread that forks); ``CASEGEN_ONE_PROCESS=1`` turns it off.
+The child holds a copy of the process's memory for as long as it builds. The live preview (`mkdocs serve`)
+keeps what each language's rebuild leaves in its process (casegen.preview, casegen.search_plugin), so there
+the languages are built one after the other.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ _CHILD: dict = {}  # "pid", "languages" of the running child; "failed" once it e
 
 def wanted(command: str | None) -> bool:
     """Whether the languages may be built side by side in this process's `mkdocs` ``command``."""
-    return (command == "build" and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+    # Linux only: macOS's system libraries are not safe in a forked child (Python spawns there for that reason)
+    return (command == "build" and sys.platform == "linux" and (os.cpu_count() or 1) >= 2
             and not os.environ.get("CASEGEN_ONE_PROCESS") and threading.active_count() == 1)
 
 
