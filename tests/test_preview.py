@@ -46,6 +46,27 @@ def test_the_preview_notices_a_save_within_a_fifth_of_a_second(tmp_path):
     assert len(emitters) == 2 and all(e.timeout <= POLL_S < 0.5 for e in emitters)
 
 
+def test_the_watcher_polls_every_tenth_of_a_second_where_a_snapshot_is_quick(tmp_path, monkeypatch):
+    """A snapshot of the real library's data/ takes about a millisecond: the watcher then polls every QUICK_POLL_S;
+    at 1,000 cases it takes tens of milliseconds, and the watcher keeps to POLL_S. The rebuild starts at once."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from casegen import mkdocs_plugin
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    (tmp_path / "data").mkdir()
+    server.watch(str(tmp_path / "data"))
+    assert server.build_delay > 0  # MkDocs' own
+    mkdocs_plugin._watch_quickly(server)
+    assert server.build_delay == 0
+    emitter = next(iter(server.observer.emitters))
+    emitter._take_snapshot()  # an empty folder: quick
+    assert emitter.timeout == mkdocs_plugin.QUICK_POLL_S < mkdocs_plugin.POLL_S
+    monkeypatch.setattr(mkdocs_plugin, "QUICK_SNAPSHOT_S", 0.0)  # as if every snapshot were slow
+    emitter._take_snapshot()
+    assert emitter.timeout == mkdocs_plugin.POLL_S
+
+
 def test_the_preview_does_not_poll_the_data_while_it_rebuilds(tmp_path):
     """A snapshot of data/ at 1,000 cases takes tens of milliseconds, every POLL_S: the watcher waits while a rebuild
     runs (for folders watched before and after the preview sets it up), and takes its snapshot once it is over."""
