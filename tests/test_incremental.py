@@ -291,7 +291,7 @@ def test_the_preview_leaves_the_binary_downloads_to_the_build_and_says_so(projec
     assert not [f for f in files if f.endswith(".xlsx")]
     # nor the whole library's CSV files: its downloads page names them, unlinked, as the build's
     assert not [f for f in files if f.startswith("downloads/") and not f.endswith(".md")]
-    assert "- figures\\.csv（预览时不生成" in (docs(project) / "downloads/index.md").read_text(encoding="utf-8")
+    assert "- figures.csv（预览时不生成" in (docs(project) / "downloads/index.md").read_text(encoding="utf-8")
     # the workbook named inside a sentence reads as part of it, not as the list's label
     assert "下载 Excel 工作簿（预览时不生成，由 casegen build 生成），" in (docs(project) / "downloads/index.md").read_text(encoding="utf-8")
     assert "download the Excel workbook (not made in the preview; casegen build makes it):" in \
