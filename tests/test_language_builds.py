@@ -57,17 +57,13 @@ def test_the_not_found_page_offers_each_languages_home(both_ways):
     assert stale != ["/", "/en/"]  # what this build no longer does: a sign that the other language had its own process
 
 
-def test_a_warning_in_the_english_build_alone_fails_the_build(built_site, tmp_path):
+@pytest.mark.parametrize("page, link", [("method.en.md", "[a page that is not there](nowhere.md)"),
+                                        ("method.md", "[不存在的页面](nowhere.md)")])
+def test_a_warning_in_one_languages_build_alone_fails_the_build(built_site, tmp_path, page, link):
+    """In strict mode, as when the languages are built one after the other: the English build's warning is the
+    child's, the Chinese one the parent's."""
     project = _pages_of(built_site, tmp_path / "project")
-    project.append("build/docs/method.en.md", "\n[a page that is not there](nowhere.md)\n")
+    project.append(f"build/docs/{page}", f"\n{link}\n")
     with pytest.raises(BuildError) as failed:
         run_mkdocs(project.root, project.root / "site")
-    assert "method.en.md" in str(failed.value) and "nowhere.md" in str(failed.value)
-
-
-def test_a_warning_in_the_chinese_build_alone_fails_the_build(built_site, tmp_path):
-    project = _pages_of(built_site, tmp_path / "project")
-    project.append("build/docs/method.md", "\n[不存在的页面](nowhere.md)\n")
-    with pytest.raises(BuildError) as failed:
-        run_mkdocs(project.root, project.root / "site")
-    assert "'method.md'" in str(failed.value) and "nowhere.md" in str(failed.value)
+    assert f"'{page}'" in str(failed.value) and "nowhere.md" in str(failed.value)
