@@ -43,7 +43,7 @@ class CasegenPlugin(BasePlugin):
         self._site_dir = ""      # the outer build's site folder
         self._outputs: set[str] = set()
         self._clock: tuple[float, float] | None = None  # a preview's rebuild: when it started, when casegen was done
-        self._since: float | None = None  # when the preview's previous rebuild began (preview.unchanged_assets)
+        self._since: float | None = None  # when the previous rebuild's generation ended (preview.unchanged_assets)
         self._given: list = []
         self._command: str | None = None  # `mkdocs build` or `serve` (on_startup)
         self._dirty = False
@@ -82,7 +82,13 @@ class CasegenPlugin(BasePlugin):
         if not os.environ.get("CASEGEN_SERVE"):
             return
         _IDLE.clear()  # the file watcher waits for the end of this rebuild (_poll_often)
-        self._since = preview.rebuild_started(self._site_dir)
+        try:
+            self._regenerate(config)
+        finally:
+            # what casegen wrote until now, this rebuild's MkDocs sees: the next may pass it over
+            self._since = preview.generated(self._site_dir)
+
+    def _regenerate(self, config) -> None:
         root = Path(config.config_file_path).parent.resolve()
         self._lock.close()
         try:

@@ -8,8 +8,8 @@ downloads). The search index keeps the pages a rebuild did not render itself (ca
 
 MkDocs and mkdocs-static-i18n also go through every file of build/docs at each rebuild (20,000 at 1,000
 cases, most of them charts and downloads that did not change): ``unchanged_assets`` lets a rebuild pass over
-the files that are not pages and did not change since the previous rebuild began, which its site folder
-holds already, and ``after_rebuild`` still counts them among the outputs.
+the files that are not pages and were not written since the previous rebuild's generation, which its site
+folder holds already, and ``after_rebuild`` still counts them among the outputs.
 
 MkDocs also lists the theme's files at each language's build (Material holds 14,500, its icons, to find the
 40-odd it copies): ``keep_theme_listing`` keeps that list for the process, made again when a folder of the
@@ -29,24 +29,27 @@ DIRTY = False  # set when `mkdocs serve --dirty` starts (casegen serve)
 # What the previous rebuild of this process made, by site folder
 _OUTPUTS: dict[str, set[str]] = {}
 # By site folder and language build (the first, the second … of a rebuild): each asset's source → its
-# output in the site (None: the language's build leaves it out), and when the previous rebuild began
+# output in the site (None: the language's build leaves it out), and when the previous rebuild's generation ended
 _ASSETS: dict[tuple[str, int], dict[str, str | None]] = {}
-_STARTED: dict[str, float] = {}
+_GENERATED: dict[str, float] = {}
 _PASSED: dict[tuple[str, int], dict[str, str | None]] = {}  # what the current rebuild passes over
 
 
-def rebuild_started(site_dir: str) -> float | None:
-    """Note the time a rebuild begins (before casegen writes anything); returns when the previous one began."""
+def generated(site_dir: str) -> float | None:
+    """Note the time casegen has written what a rebuild needs, before MkDocs lists build/docs; returns the time
+    noted in the previous rebuild. A file older than that was in the previous rebuild's listing, and so is in the
+    site. (Noted when a rebuild began, it left out what the previous one had written: at the first save after
+    the server started, every page the server's first build had regenerated, thousands at 1,000 cases.)"""
     import time
 
-    previous = _STARTED.get(site_dir)
-    _STARTED[site_dir] = time.time()
+    previous = _GENERATED.get(site_dir)
+    _GENERATED[site_dir] = time.time()
     return previous
 
 
 def unchanged_assets(site_dir: str, build: int, files, docs_dir: str, since: float | None) -> list:
-    """The files of ``files`` that are not pages, lie in ``docs_dir`` and were not written since ``since`` (the
-    previous rebuild's start), when this language's build of the previous rebuild saw them: their outputs
+    """The files of ``files`` that are not pages, lie in ``docs_dir`` and were not written since ``since`` (the end of
+    the previous rebuild's generation), when this language's build of the previous rebuild saw them: their outputs
     are in the site already. Noted, so that ``seen`` counts them."""
     known = _ASSETS.get((site_dir, build))
     global _PASSED_OVER

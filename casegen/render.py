@@ -743,6 +743,10 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
                                                    if m in per_story[slug][0]] for m in sorted(metrics)])
                      for g, metrics in group_metrics.items()}
     r.comparison_keys = {g: _digest(registers, stories_digest, group_figures.get(g)) for g in lib.groups}
+    if preview:
+        # compared now, where the keys changed: the server's first build renders no comparison (a full build left
+        # them intact), and an editor's first save would otherwise compare every group over the whole library
+        r.comparisons
     # the comparisons index lists the groups with a page and counts their pairings: it depends on the figures
     # of every group's metrics and indicators
     reporting = sorted(group_figures.items())

@@ -139,3 +139,55 @@ def test_the_preview_compiles_every_page_template_before_the_first_save():
     compiled = {key[1] for key in env.cache.keys()}
     assert {"story.md.j2", "data.md.j2", "home.md.j2", "cases.md.j2", "comparison.md.j2"} <= compiled
     assert not any(name.startswith("new/") or name == "handout.html.j2" for name in compiled)
+
+
+def test_a_rebuild_notes_its_time_once_casegen_has_written_so_the_next_passes_over_it(tmp_path, monkeypatch):
+    """The next rebuild passes over the assets written before this note (MkDocs saw them in this rebuild). Noted
+    before casegen wrote, the first save after the server started went again through every file the server's
+    first build had regenerated (thousands at 1,000 cases)."""
+    from types import SimpleNamespace
+
+    from casegen import mkdocs_plugin, preview
+
+    chart = tmp_path / "build" / "docs" / "cases" / "a" / "charts" / "x.svg"
+
+    def generate_docs(root, preview=False):  # the first build writes the chart, the save nothing
+        if not chart.exists():
+            chart.parent.mkdir(parents=True, exist_ok=True)
+            chart.write_text("<svg/>", encoding="utf-8")
+
+    monkeypatch.setattr(mkdocs_plugin, "generate_docs", generate_docs)
+    monkeypatch.setattr(preview, "_GENERATED", {})
+    monkeypatch.setenv("CASEGEN_SERVE", "1")
+    config = SimpleNamespace(site_dir=str(tmp_path / "site"), config_file_path=str(tmp_path / "mkdocs.yml"))
+    plugin = mkdocs_plugin.CasegenPlugin()
+    try:
+        for _ in range(2):  # the server's first build, then a save's
+            plugin._depth = 0
+            plugin.on_pre_build(config)
+            plugin._lock.close()
+    finally:
+        mkdocs_plugin._IDLE.set()
+    assert plugin._since is not None and chart.stat().st_mtime < plugin._since
+
+
+def test_the_preview_compares_every_group_when_it_plans_and_a_build_only_when_it_renders(monkeypatch):
+    """The server's first build renders no comparison when the pages are intact: the preview compares the groups
+    as it plans, so that an editor's first save finds them compared (the next compare only what changed)."""
+    from casegen import derive, render
+    from casegen.memo import Kept
+    from casegen.validate import validate
+
+    from conftest import ROOT
+
+    lib = validate(ROOT / "data")
+    compared: list[str] = []
+    compare = derive._compare
+    monkeypatch.setattr(derive, "_compare", lambda lib, groups: compared.extend(groups) or compare(lib, groups))
+    monkeypatch.setattr(derive, "_COMPARED", Kept(256))
+    render.site_units(lib, "", {}, preview=False)
+    assert compared == []
+    render.site_units(lib, "", {}, preview=True)
+    assert sorted(compared) == sorted(lib.groups)
+    render.site_units(lib, "", {}, preview=True)
+    assert sorted(compared) == sorted(lib.groups)  # kept: nothing compared again
