@@ -7,8 +7,8 @@ first although neither needs the other's pages: Python-Markdown and the template
 ``start`` forks the process once the default language's build has read its files and navigation (the state
 mkdocs-static-i18n gives the other languages: their files and alternates), before it renders a page. The
 child builds the other languages, as mkdocs-static-i18n would, while the parent builds the default one; the
-parent's own loop over the other languages then only waits for the child (``_wait_instead``) and fails as
-it would have: a child's warning in strict mode, or its error, fails the build.
+parent's own loop over the other languages then only waits for the child (``_wait_instead_of_building``) and
+fails as it would have: a child's warning in strict mode, or its error, fails the build.
 
 Only for `mkdocs build` (a full build; `casegen build` runs it) on Linux, with two cores or more, in a process
 that runs no other thread (a fork copies only the thread that forks); ``CASEGEN_ONE_PROCESS=1`` turns it off.
