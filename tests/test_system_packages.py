@@ -93,3 +93,16 @@ def test_make_runs_the_step_before_site_and_test():
         assert line.split(":", 1)[1].split()[0] == "system", line
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "apt-get" not in ci and "make test" in ci
+
+
+def test_with_debians_own_python_it_asks_for_the_venv_package(tmp_path):
+    """Debian's python3 has no ensurepip: `python3 -m venv .venv` (the Makefile's first step) fails without
+    python3.X-venv. Asked for only when make runs Debian's interpreter; any other Python brings its own."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    root = bare_root(tmp_path, "chromium", "fonts-noto-cjk", "fontconfig")
+    assert system_packages.missing(root, base_prefix="/usr") == [f"python{version}-venv"]
+    assert system_packages.missing(root, base_prefix="/opt/python") == []
+    ensurepip = root / f"usr/lib/python{version}/ensurepip/__init__.py"
+    ensurepip.parent.mkdir(parents=True)
+    ensurepip.write_text("")
+    assert system_packages.missing(root, base_prefix="/usr") == []
