@@ -447,6 +447,30 @@ def test_on_a_phone_each_row_of_a_data_page_is_a_card_with_its_cells_named(chrom
             assert found["display"] == "table-cell" and found["stacked"] == 0, found
 
 
+@pytest.mark.parametrize("address, lang, heading, home", [
+    ("/cases/no-such-case/", "zh", "找不到这个页面", "/"),
+    ("/en/cases/no-such-case/", "en", "Page not found", "/en/"),
+])
+def test_a_missing_address_gets_a_not_found_page_in_its_language(tab, address, lang, heading, home):
+    """The one 404.html serves both languages (as GitHub Pages serves it): Chinese, and English under /en/, with
+    a way home in that language, and no other language's words in its text."""
+    page_ = tab.page
+    response = page_.goto(tab.base + address)
+    assert response.status == 404
+    found = page_.evaluate("""() => ({lang: document.documentElement.lang,
+        shown: [...document.querySelectorAll('.cg-not-found')].filter(d => !d.hidden).map(d => d.innerText),
+        home: [...document.querySelectorAll('.cg-not-found:not([hidden]) a')].map(a => a.getAttribute('href')),
+        site: document.querySelector('.md-header__topic .md-ellipsis').textContent.trim(),
+        search: document.querySelector('.md-search__input').placeholder})""")
+    assert found["lang"] == lang and len(found["shown"]) == 1 and found["shown"][0].startswith(heading), found
+    assert found["home"] == [home], found
+    text = found["shown"][0] + found["site"] + found["search"]
+    if lang == "en":
+        assert not re.search(f"[{CJK}]", text), found
+    else:
+        assert not re.search(r"[A-Za-z]{3,}", text), found
+
+
 # --- the pairing diagram ---------------------------------------------------------------------------------------
 
 def test_each_pairing_of_the_diagram_links_to_its_case(built_site, lib):
