@@ -50,10 +50,11 @@ def start(config, dirty: bool) -> bool:
     pid = os.fork()
     if pid == 0:
         _build_in_child(config, i18n, others, dirty)  # never returns
-    # The theme's pages outside the docs (404.html, sitemap.xml) land at the site's root in every language's
-    # build: the last build's stand, as when the builds run one after the other. The child's build is the last.
+    # The theme's pages outside the docs land at the site's root. The not-found page is the first language's
+    # (the other languages' builds leave it out: mkdocs_plugin.on_pre_build); the others (sitemap.xml) are the
+    # last build's, as when the builds run one after the other: the child's.
     _CHILD.update(pid=pid, languages=others, theme=config.theme, static=set(config.theme.static_templates))
-    config.theme.static_templates.clear()
+    config.theme.static_templates.intersection_update({"404.html"})
     _wait_instead_of_building()
     return True
 

@@ -28,9 +28,16 @@ _CJK_RUN = re.compile(f"(?:[0-9][0-9.]*)?{_CJK_CHAR}(?:[{CJK}0-9.,%~/:+\\- ]*{_C
 
 
 @functools.lru_cache(maxsize=1)
-def _phrases() -> list[tuple[str, str]]:
+def _phrases() -> list[tuple[re.Pattern, str]]:
+    """The phrases as patterns, longest first; a phrase's ``{n}`` is a number, put where the Chinese has it."""
     words = yaml.safe_load(WORDS.read_text(encoding="utf-8"))["phrases"]
-    return sorted(words.items(), key=lambda kv: -len(kv[0]))
+    out = []
+    for english, chinese in sorted(words.items(), key=lambda kv: -len(kv[0])):
+        if ("{n}" in english) != ("{n}" in chinese):
+            raise ValueError(f"{WORDS.name}: phrase {english!r}: {{n}} must be on both sides or neither")
+        pattern = re.escape(english).replace(re.escape("{n}"), r"(\d+)")
+        out.append((re.compile(pattern), chinese.replace("\\", "\\\\").replace("{n}", r"\g<1>")))
+    return out
 
 
 # Structure words, in this order; NAME is a row, column or block name, up to the next comma, bracket or end.
@@ -55,7 +62,7 @@ def zh(locator: str) -> str:
     """A locator as a Chinese page prints it (plain text, escaped where it is printed)."""
     out = locator
     for english, chinese in _phrases():
-        out = out.replace(english, chinese)
+        out = english.sub(chinese, out)
     for pattern, replacement in _RULES:
         out = pattern.sub(replacement, out)
     return chinese_punctuation(out)

@@ -11,6 +11,7 @@ mkdocs-static-i18n no longer merges and dedupes the languages' search entries (r
 
 from __future__ import annotations
 
+import copy
 import gc
 import logging
 import os
@@ -47,12 +48,22 @@ class CasegenPlugin(BasePlugin):
         self._given: list = []
         self._command: str | None = None  # `mkdocs build` or `serve` (on_startup)
         self._dirty = False
+        self._not_found = False  # whether the theme had a not-found page before the other language's build
 
     def on_config(self, config, **kwargs):
         if os.environ.get("CASEGEN_SERVE"):
             # a sitemap lists every page (4,000 at 1,000 cases) and a preview, with no site address, never keeps it
             config.theme.static_templates.discard("sitemap.xml")
         return config
+
+    def on_template_context(self, context, template_name, config, **kwargs):
+        # The not-found page is no page's twin: its language selector leads to each language's home (else it
+        # would show the links of the last page rendered)
+        # (mkdocs-static-i18n sets them anew for each page, from the homes it keeps in extra_alternate)
+        i18n = config.plugins.get("i18n")
+        if template_name == "404.html" and getattr(i18n, "extra_alternate", None):
+            config.extra["alternate"] = copy.deepcopy(i18n.extra_alternate)
+        return context
 
     def on_env(self, env, config, files, **kwargs):
         # MkDocs makes the theme's environment anew for each build, and each language is a build: compiled
@@ -77,7 +88,11 @@ class CasegenPlugin(BasePlugin):
     def on_pre_build(self, config, **kwargs) -> None:
         self._depth += 1
         if self._depth > 1:
-            return  # the other language's build: the pages are generated already
+            # the other language's build: the pages are generated already, and the site's one not-found page
+            # (at the root, for every address) is the first language's (overrides/404.html)
+            self._not_found = "404.html" in config.theme.static_templates
+            config.theme.static_templates.discard("404.html")
+            return
         self._site_dir, self._outputs = config.site_dir, set()
         if not os.environ.get("CASEGEN_SERVE"):
             return
@@ -167,6 +182,8 @@ class CasegenPlugin(BasePlugin):
                 (Path(config.site_dir) / name).unlink(missing_ok=True)
         self._depth -= 1
         if self._depth > 0:
+            if self._not_found:
+                config.theme.static_templates.add("404.html")  # for the next rebuild's first language
             return
         language_builds.end()
         if os.environ.get("CASEGEN_SERVE"):

@@ -415,6 +415,62 @@ def test_the_case_list_sorts_and_the_data_page_filters_in_the_browser(tab):
     assert not tab.errors
 
 
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_on_a_phone_each_row_of_a_data_page_is_a_card_with_its_cells_named(chromium, site_url, prefix):
+    """At 390 px the six columns squeezed each row into a strip hundreds of pixels tall: each row is a card, its
+    cells one under the other, each under its column's name; the page does not scroll sideways. On a desktop
+    it is a table, and to a screen reader it stays one (roles)."""
+    shown = """() => {
+        const table = document.querySelector('.cg-data table');
+        const names = [...table.tHead.rows[0].cells].map(th => th.textContent.trim());
+        const rows = [...table.tBodies[0].rows];
+        const cells = rows.flatMap(r => [...r.cells].slice(1).map((td, i) => [td, names[i + 1]]));
+        const lefts = r => new Set([...r.cells].filter(td => td.offsetHeight).map(td => Math.round(td.getBoundingClientRect().left)));
+        return {sideways: document.documentElement.scrollWidth - innerWidth,
+                misnamed: cells.filter(([td, name]) => getComputedStyle(td, '::before').content !== JSON.stringify(name)).length,
+                cells: cells.length, stacked: rows.filter(r => lefts(r).size === 1).length, rows: rows.length,
+                display: getComputedStyle(rows[0].cells[1]).display,
+                roles: [table.getAttribute('role'), rows[0].getAttribute('role'), rows[0].cells[1].getAttribute('role')]};
+    }"""
+    for width, card in ((390, True), (1280, False)):
+        context = chromium.new_context(viewport={"width": width, "height": 844})
+        try:
+            page_ = context.new_page()
+            page_.goto(f"{site_url}/{prefix}cases/longyou-xuyong/data/")
+            found = page_.evaluate(shown)
+        finally:
+            context.close()
+        assert found["rows"] > 100 and found["roles"] == ["table", "row", "cell"], found
+        if card:
+            assert found["sideways"] <= 0 and found["misnamed"] == 0 and found["stacked"] == found["rows"], found
+        else:
+            assert found["display"] == "table-cell" and found["stacked"] == 0, found
+
+
+@pytest.mark.parametrize("address, lang, heading, home", [
+    ("/cases/no-such-case/", "zh", "找不到这个页面", "/"),
+    ("/en/cases/no-such-case/", "en", "Page not found", "/en/"),
+])
+def test_a_missing_address_gets_a_not_found_page_in_its_language(tab, address, lang, heading, home):
+    """The one 404.html serves both languages (as GitHub Pages serves it): Chinese, and English under /en/, with
+    a way home in that language, and no other language's words in its text."""
+    page_ = tab.page
+    response = page_.goto(tab.base + address)
+    assert response.status == 404
+    found = page_.evaluate("""() => ({lang: document.documentElement.lang,
+        shown: [...document.querySelectorAll('.cg-not-found')].filter(d => !d.hidden).map(d => d.innerText),
+        home: [...document.querySelectorAll('.cg-not-found:not([hidden]) a')].map(a => a.getAttribute('href')),
+        site: document.querySelector('.md-header__topic .md-ellipsis').textContent.trim(),
+        search: document.querySelector('.md-search__input').placeholder})""")
+    assert found["lang"] == lang and len(found["shown"]) == 1 and found["shown"][0].startswith(heading), found
+    assert found["home"] == [home], found
+    text = found["shown"][0] + found["site"] + found["search"]
+    if lang == "en":
+        assert not re.search(f"[{CJK}]", text), found
+    else:
+        assert not re.search(r"[A-Za-z]{3,}", text), found
+
+
 # --- the pairing diagram ---------------------------------------------------------------------------------------
 
 def test_each_pairing_of_the_diagram_links_to_its_case(built_site, lib):

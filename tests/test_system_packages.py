@@ -93,3 +93,39 @@ def test_make_runs_the_step_before_site_and_test():
         assert line.split(":", 1)[1].split()[0] == "system", line
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "apt-get" not in ci and "make test" in ci
+
+
+def test_with_debians_own_python_it_asks_for_the_venv_package(tmp_path):
+    """Debian's python3 has no ensurepip: `python3 -m venv .venv` (the Makefile's first step) fails without
+    python3.X-venv. Asked for only when make runs Debian's interpreter; any other Python brings its own."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    root = bare_root(tmp_path, "chromium", "fonts-noto-cjk", "fontconfig")
+    assert system_packages.missing(root, base_prefix="/usr") == [f"python{version}-venv"]
+    assert system_packages.missing(root, base_prefix="/opt/python") == []
+    ensurepip = root / f"usr/lib/python{version}/ensurepip/__init__.py"
+    ensurepip.parent.mkdir(parents=True)
+    ensurepip.write_text("")
+    assert system_packages.missing(root, base_prefix="/usr") == []
+
+
+def test_every_pinned_package_installs_on_the_oldest_python_the_project_takes():
+    """Debian 12's python3 is 3.11.2: a pin that wants a later 3.11 (pymdown-extensions 13 wants 3.11.5) made
+    `make site` fail there. Each pin's Requires-Python, as installed, must admit requires-python's floor."""
+    import importlib.metadata
+    import re
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+
+    floor = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    oldest = re.fullmatch(r">=\s*(\d+\.\d+)", floor).group(1) + ".0"
+    pins = [Requirement(line) for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert len(pins) > 40
+    refused = {}
+    for pin in pins:
+        wants = importlib.metadata.metadata(pin.name).get("Requires-Python")
+        if wants and not SpecifierSet(wants).contains(oldest):
+            refused[pin.name] = wants
+    assert not refused, f"these pins do not install on Python {oldest}: {refused}"

@@ -11,6 +11,8 @@ What is needed, and why:
   never `playwright install`).
 - fonts-noto-cjk: the charts' Chinese text (Noto Sans CJK), and the handouts' fonts.
 - fontconfig: how Chromium and the chart renderer find that font.
+- python3.X-venv: Debian's own python3 comes without ensurepip, so `python3 -m venv .venv` fails until it
+  is installed (asked for only when make runs Debian's interpreter, the one under /usr).
 
 `--check` only says what it would do. `CASEGEN_SYSTEM_ROOT` points the checks at another
 filesystem root (the tests use it for a machine without the packages).
@@ -33,14 +35,26 @@ NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+def needed(base_prefix: str | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """NEEDS, and the venv package of the Python running this step when it is Debian's own (installed under
+    /usr): the interpreter make then creates .venv with."""
+    base_prefix = sys.base_prefix if base_prefix is None else base_prefix
+    if base_prefix != "/usr":
+        return dict(NEEDS)
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    venv = (f"the Python environment .venv (python{version} -m venv)",
+            (f"usr/lib/python{version}/ensurepip/__init__.py",))
+    return {**NEEDS, f"python{version}-venv": venv}
+
+
 def system_root() -> Path:
     return Path(os.environ.get("CASEGEN_SYSTEM_ROOT", "/"))
 
 
-def missing(root: Path | None = None) -> list[str]:
-    """The Debian packages of NEEDS whose files are not under ``root``."""
+def missing(root: Path | None = None, base_prefix: str | None = None) -> list[str]:
+    """The Debian packages (``needed``) whose files are not under ``root``."""
     root = root or system_root()
-    return [name for name, (_, files) in NEEDS.items() if not any(_exists(root / f) for f in files)]
+    return [name for name, (_, files) in needed(base_prefix).items() if not any(_exists(root / f) for f in files)]
 
 
 def _exists(path: Path) -> bool:
@@ -71,7 +85,7 @@ def sudo_works() -> bool:
 
 
 def describe(packages: list[str]) -> str:
-    return ", ".join(f"{p} ({NEEDS[p][0]})" for p in packages)
+    return ", ".join(f"{p} ({needed()[p][0]})" for p in packages)
 
 
 def main(argv: list[str]) -> int:

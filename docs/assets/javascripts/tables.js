@@ -86,6 +86,27 @@
     });
   }
 
+  // On a phone a data page's rows are shown as cards (pages.css): each cell then carries its column's name,
+  // and the table its roles, since a table laid out as blocks is no longer a table to a screen reader.
+  function nameCells(table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head) { return; }
+    var names = Array.prototype.map.call(head.cells, function (th) { return th.textContent.trim(); });
+    table.setAttribute("role", "table");
+    Array.prototype.forEach.call(table.querySelectorAll("thead, tbody"), function (group) {
+      group.setAttribute("role", "rowgroup");
+    });
+    Array.prototype.forEach.call(table.rows, function (row) {
+      row.setAttribute("role", "row");
+      Array.prototype.forEach.call(row.cells, function (cell, index) {
+        if (cell.tagName === "TH") { cell.setAttribute("role", "columnheader"); return; }
+        cell.setAttribute("role", "cell");
+        cell.dataset.label = names[index] || "";
+        if (!cell.textContent.trim()) { cell.dataset.empty = "1"; }
+      });
+    });
+  }
+
   function init() {
     var lang = document.documentElement.lang || "zh";
     document.querySelectorAll(".cg-data, .cg-sortable").forEach(function (box) {
@@ -93,7 +114,7 @@
       if (!table || table.dataset.cgReady) { return; }
       table.dataset.cgReady = "1";
       makeSortable(table, box.dataset.sortLabel || "", lang);
-      if (box.classList.contains("cg-data")) { makeFilterable(box, table); }
+      if (box.classList.contains("cg-data")) { makeFilterable(box, table); nameCells(table); }
     });
   }
 

@@ -1,0 +1,99 @@
+"""casegen.plaintext: the inline pass passes over text with nothing inline, and the HTML stays the same.
+
+Every check renders the same Markdown twice with the site's own extensions (read from mkdocs.yml, as the
+property tests do), once without the extension, and compares the HTML byte for byte.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+import markdown
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from casegen import plaintext
+from test_properties import EXTENSION_CONFIGS, EXTENSIONS, SETTINGS
+
+WITHOUT = [name for name in EXTENSIONS if name != "casegen.plaintext"]
+
+
+def html_of(source: str, *, marked: bool, extra: list | None = None) -> str:
+    extensions = WITHOUT + (["casegen.plaintext"] if marked else []) + (extra or [])
+    return markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS).convert(source)
+
+
+def test_the_site_renders_its_markdown_with_it():
+    assert "casegen.plaintext" in EXTENSIONS
+
+
+# Each of Python-Markdown's inline patterns at work, and text beside them that has none.
+SAMPLES = [
+    "贫困发生率 21.5%，截至2015年12月。",
+    "| 指标 | 数值 |\n|---|---:|\n| 转移就业 | 9.57万人 [⚠ 存疑](#flag) |\n| 培训 | 1684人 |\n",
+    "a `code` span, `` `ticks` `` and a \\`escaped\\` one",
+    "\\*not emphasis\\* and \\[not a link\\] and 1\\. not a list",
+    "*em* **strong** ***both*** _em_ __strong__ a * b _ c snake_case_word",
+    "[a link](../x.md#y \"title\") then ![an image](i.png) then [ref][r] and [r]\n\n[r]: https://example.org",
+    "<https://example.org> and <someone@example.org> and <span lang=\"zh\">中文</span> x < y & z",
+    "&amp; &#20013; &#x4e2d; &copy; and a bare & and AT&T",
+    "a line ending in two spaces  \nand the next one",
+    "<div class=\"cg\" markdown>\n\n| a | b |\n|---|---|\n| [x](y.md) | plain |\n\n</div>\n\ntail text",
+    "!!! note \"标题\"\n    plain text in an admonition\n\n??? info \"more\"\n    **bold** inside",
+    "```python\nx = [1, 2]  # * _ ` < &\n```\n\nafter the fence",
+    "## 关键数据 { #key-figures }\n\n- item one\n- item [two](t.md)\n- 3\\. item\n\n1. first\n2. second",
+    "text <!-- a comment --> more, and a <br> tag, and raw\n\n<p>block html with *stars*</p>\n\nafter",
+]
+
+
+@pytest.mark.parametrize("source", SAMPLES)
+def test_the_html_is_the_same_with_and_without_it(source):
+    assert html_of(source, marked=True) == html_of(source, marked=False)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab 中文.,-*_`\\[]()!<>&#;:/@|\n  \t12")), max_size=120))
+@SETTINGS
+def test_any_text_renders_the_same_with_and_without_it(source):
+    assert html_of(source, marked=True) == html_of(source, marked=False)
+
+
+def test_it_marks_text_with_nothing_inline_and_leaves_the_rest(tmp_path):
+    """The extension does something: text without a pattern's start is passed over (AtomicString)."""
+    seen: dict[str, bool] = {}
+
+    class Look(Treeprocessor):  # runs between the marking (20.5) and the inline pass (20)
+        def run(self, root: etree.Element) -> None:
+            for element in root.iter("td"):
+                seen[str(element.text)] = isinstance(element.text, AtomicString)
+
+    class LookExtension(markdown.Extension):
+        def extendMarkdown(self, md):
+            md.treeprocessors.register(Look(md), "look", 20.2)
+
+    html_of("| a | b |\n|---|---|\n| 1684人 | [来源](s.md) |\n| *x* | a & b |\n", marked=True, extra=[LookExtension()])
+    assert seen == {"1684人": True, "[来源](s.md)": False, "*x*": False, "a & b": False}
+
+
+def test_a_pattern_it_does_not_know_turns_it_off():
+    """An extension's own inline pattern could start from any character: then nothing is marked."""
+
+    class Percent(markdown.Extension):  # %%text%% becomes <mark>
+        def extendMarkdown(self, md):
+            md.inlinePatterns.register(SimpleTagInlineProcessor(r"()%%(.+?)%%", "mark"), "percent_mark", 75)
+
+    source = "| a |\n|---|\n| %%marked%% |\n"
+    assert "<mark>marked</mark>" in html_of(source, marked=True, extra=[Percent()])
+    assert plaintext._pattern(["backtick", "percent_mark"]) is None
+
+
+def test_every_generated_page_of_the_library_renders_the_same(built_site):
+    """The real pages, both languages: the case pages, data pages, comparisons, flags, gallery."""
+    pages = sorted((built_site.root / "build" / "docs").rglob("*.md"))
+    assert len(pages) > 100
+    for path in pages:
+        source = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]  # the front matter is MkDocs'
+        assert html_of(source, marked=True) == html_of(source, marked=False), path.relative_to(built_site.root)
