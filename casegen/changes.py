@@ -41,8 +41,20 @@ def library_at(root: Path, revision: str, into: Path) -> Library:
         detail = getattr(exc, "stderr", b"") or b""
         raise ChangeError(f"cannot read data/ at '{revision}': {detail.decode(errors='replace').strip() or exc}")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+        _extract(tar, into)
     return load_library(into / "data")[0]
+
+
+def _extract(tar: tarfile.TarFile, into: Path) -> None:
+    """The archive's files into ``into``, and nothing outside it."""
+    if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later: the standard library's own checks
+        tar.extractall(into, filter="data")
+        return
+    # Debian 12's Python (3.11.2) has no extraction filters: regular files and folders only, none outside ``into``
+    for member in tar.getmembers():
+        if member.name.startswith("/") or ".." in Path(member.name).parts or not (member.isfile() or member.isdir()):
+            continue
+        tar.extract(member, into)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,19 @@ def repo(tmp_path):
     return project
 
 
+def test_diff_reads_the_old_data_on_a_python_without_extraction_filters(repo, tmp_path, monkeypatch):
+    """Debian 12's python3 (3.11.2) has no tarfile filters: `casegen diff` failed there with a TypeError."""
+    import tarfile
+
+    from casegen import changes
+
+    monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    old = changes.library_at(repo.root, "main", tmp_path / "old")
+    assert "zhejiang-sichuan" in old.cases and old.figures["zhejiang-sichuan"]
+    assert (tmp_path / "old" / "data" / "cases" / "zhejiang-sichuan" / "figures.csv").read_text(encoding="utf-8") == \
+        repo.read("data/cases/zhejiang-sichuan/figures.csv")
+
+
 def test_diff_lists_added_changed_and_removed_figures_as_markdown(repo):
     path = "data/cases/zhejiang-sichuan/figures.csv"
     lines = repo.read(path).splitlines(keepends=True)

@@ -287,6 +287,14 @@ def test_chinese_pages_have_no_english_glue_words_or_ascii_punctuation_in_chines
         assert not found, (path.relative_to(site), found[:5])
 
 
+def test_the_chinese_pages_chrome_has_no_english_line(built_site):
+    """Material's footer said "Made with Material for MkDocs" in English on every Chinese page."""
+    site = built_site.root / "site"
+    for path in reader_pages(site, "")[:40]:
+        footer = path.read_text(encoding="utf-8").split('<footer class="md-footer">', 1)[-1]
+        assert "Made with" not in footer, path.relative_to(site)
+
+
 def test_english_pages_have_chinese_only_where_marked_as_quoted(built_site):
     """The allowance: Chinese on an English page only inside an element marked lang="zh": a source's title, its
     own words quoted in a locator or note, a value as published beside its English form (README)."""

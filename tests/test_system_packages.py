@@ -21,9 +21,11 @@ import system_packages  # noqa: E402
 
 
 def bare_root(tmp_path: Path, *present: str) -> Path:
-    """A filesystem root holding only the files of the ``present`` packages."""
-    for name in present:
-        for rel in system_packages.NEEDS[name][1]:
+    """A filesystem root holding only the files of the ``present`` packages, and of the venv package of the
+    Python running the tests when it is Debian's own (``system_packages.needed``): tested on its own below."""
+    venv = [name for name in system_packages.needed() if name not in system_packages.NEEDS]
+    for name in [*present, *venv]:
+        for rel in system_packages.needed()[name][1]:
             (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / rel).write_text("")
     return tmp_path
@@ -47,6 +49,8 @@ def test_this_machine_has_everything_and_the_step_is_quiet():
 def test_it_finds_each_missing_package(tmp_path):
     assert system_packages.missing(bare_root(tmp_path)) == ["chromium", "fonts-noto-cjk", "fontconfig"]
     assert system_packages.missing(bare_root(tmp_path, "chromium", "fontconfig")) == ["fonts-noto-cjk"]
+    assert system_packages.missing(tmp_path / "nothing", base_prefix="/opt/python") == \
+        ["chromium", "fonts-noto-cjk", "fontconfig"]
 
 
 def test_as_root_it_says_what_it_installs(tmp_path):
@@ -100,6 +104,7 @@ def test_with_debians_own_python_it_asks_for_the_venv_package(tmp_path):
     python3.X-venv. Asked for only when make runs Debian's interpreter; any other Python brings its own."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     root = bare_root(tmp_path, "chromium", "fonts-noto-cjk", "fontconfig")
+    shutil.rmtree(root / "usr" / "lib", ignore_errors=True)  # what bare_root adds under Debian's own Python
     assert system_packages.missing(root, base_prefix="/usr") == [f"python{version}-venv"]
     assert system_packages.missing(root, base_prefix="/opt/python") == []
     ensurepip = root / f"usr/lib/python{version}/ensurepip/__init__.py"
