@@ -31,7 +31,7 @@ validate: $(STAMP)
 test: system $(STAMP)  ## the whole suite
 	$(BIN)/pytest -q
 
-serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
+serve: system $(STAMP)  ## live preview on http://127.0.0.1:8000 (the charts need the CJK font)
 	$(BIN)/casegen serve
 
 bench: system $(STAMP)  ## benchmarks (prints a table, writes bench/results/latest.json)

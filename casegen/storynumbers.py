@@ -76,6 +76,26 @@ def _is_year(digits: str) -> bool:
     return re.fullmatch(r"(19|20)[0-9]{2}", digits) is not None
 
 
+# How much of the text before a number the rules read: beyond the blank and commas just before it, this many
+# characters, and then back to the start of a word. They read a word or two, a mark or a dash before a number
+# (about, more than, 1990s, 第, 2019–), and whether anything but blank comes before it; with the whole text
+# before every number, patterns anchored at its end made checking a story quadratic in its length (about a
+# third of validating the 1,000-case library went to them). The same as reading it all, for any text whose
+# words are shorter than this (tests/test_storynumbers.py compares the two on every text of the library).
+BEFORE_CHARS = 200
+
+
+def _before(text: str, start: int) -> str:
+    """The text before ``start`` that the rules read (see BEFORE_CHARS)."""
+    i = start
+    while i > 0 and (text[i - 1].isspace() or text[i - 1] == ","):
+        i -= 1
+    j = max(0, i - BEFORE_CHARS)
+    while j > 0 and text[j - 1].isascii() and text[j - 1].isalpha():
+        j -= 1
+    return text[j:start]
+
+
 def find(text: str, lang: str, units: Iterable[str] = ()) -> list[Number]:
     """Every number written in digits in ``text``, in order, each with its unit and whether it is exempt."""
     units = sorted(set(units) | ({"%"} if lang == "zh" else set()), key=len, reverse=True)
@@ -83,7 +103,7 @@ def find(text: str, lang: str, units: Iterable[str] = ()) -> list[Number]:
     out = []
     for m in _NUMBER.finditer(text):
         start, end, digits = m.start(), m.end(), m.group()
-        before, after = text[:start], text[end:]
+        before, after = _before(text, start), text[end:]
         if before[-1:] in (".", ",") and before[-2:-1].isdigit():
             continue  # the tail of a number the pattern did not take whole (1,23 or 1.2.3)
         if lang == "zh":

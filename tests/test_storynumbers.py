@@ -182,3 +182,28 @@ def test_a_story_number_links_to_its_figure_row_on_the_page(lang):
     anchors = set(re.findall(r'<span id="(fig-[0-9]+)"></span>', data))
     assert set(re.findall(r"\]\(data\.md#(fig-[0-9]+)\)", page)) <= anchors
     assert "[161]" not in Renderer(lib).story_page("yang-county", lang, charts=[])  # listed under not_figures
+
+
+# --- reading only what the rules need before a number ------------------------------------------------------------
+
+EDGES = [
+    "about " + " " * 300 + "1990",
+    "more than" + " ,\n" * 150 + "2020 yuan",
+    "x" * 250 + " 2019",
+    "In the late 1990s, over 300 people; " * 40 + "nearly 19,000",
+    "（1）" + "收集到9087个岗位。" * 60 + "第3批，2019—2020年，约70%",
+    "    " * 100 + "1. first",
+    "COVID" + " " * 250 + "19",
+]
+
+
+def test_reading_only_the_end_of_the_text_before_a_number_finds_what_reading_all_of_it_finds(monkeypatch):
+    """storynumbers.BEFORE_CHARS: every text of the library's stories, and texts with long blanks and words."""
+    lib, _ = load_library(ROOT / "data")
+    texts = [(text_, lang) for story in lib.stories().values() for _, lang, text_ in sn.story_texts(story)]
+    texts += [(edge, lang) for edge in EDGES for lang in ("zh", "en")]
+    assert len(texts) > 100
+    windowed = [sn.find(text_, lang, UNITS) for text_, lang in texts]
+    monkeypatch.setattr(sn, "BEFORE_CHARS", 10**9)
+    assert windowed == [sn.find(text_, lang, UNITS) for text_, lang in texts]
+    assert sum(map(len, windowed)) > 500

@@ -90,9 +90,9 @@ def test_without_apt_it_names_what_to_install(tmp_path):
     assert "chromium" in result.stderr and "fonts-noto-cjk" in result.stderr
 
 
-def test_make_runs_the_step_before_site_and_test():
+def test_make_runs_the_step_before_site_test_serve_and_bench():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    for target in ("site", "test"):
+    for target in ("site", "test", "serve", "bench"):
         line = next(l for l in makefile.splitlines() if l.startswith(f"{target}:"))
         assert line.split(":", 1)[1].split()[0] == "system", line
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
