@@ -469,10 +469,13 @@ def test_a_missing_address_gets_a_not_found_page_in_its_language(tab, address, l
         shown: [...document.querySelectorAll('.cg-not-found')].filter(d => !d.hidden).map(d => d.innerText),
         home: [...document.querySelectorAll('.cg-not-found:not([hidden]) a')].map(a => a.getAttribute('href')),
         site: document.querySelector('.md-header__topic .md-ellipsis').textContent.trim(),
-        search: document.querySelector('.md-search__input').placeholder})""")
+        search: document.querySelector('.md-search__input').placeholder,
+        labels: [...document.querySelectorAll('.md-header [aria-label], .md-header [title], header[aria-label]')]
+            .flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('title')])
+            .filter(label => label && !label.includes(' · '))})""")
     assert found["lang"] == lang and len(found["shown"]) == 1 and found["shown"][0].startswith(heading), found
     assert found["home"] == [home], found
-    text = found["shown"][0] + found["site"] + found["search"]
+    text = " ".join([found["shown"][0], found["site"], found["search"], *found["labels"]])  # " · ": both, by design
     if lang == "en":
         assert not re.search(f"[{CJK}]", text), found
     else:
