@@ -57,9 +57,8 @@ class CasegenPlugin(BasePlugin):
         return config
 
     def on_template_context(self, context, template_name, config, **kwargs):
-        # The not-found page is no page's twin: its language selector leads to each language's home (else it
-        # would show the links of the last page rendered)
-        # (mkdocs-static-i18n sets them anew for each page, from the homes it keeps in extra_alternate)
+        # The not-found page is no page's twin: its language selector leads to each language's home, the links
+        # mkdocs-static-i18n keeps in extra_alternate (else it would show those of the last page rendered)
         i18n = config.plugins.get("i18n")
         if template_name == "404.html" and getattr(i18n, "extra_alternate", None):
             config.extra["alternate"] = copy.deepcopy(i18n.extra_alternate)
