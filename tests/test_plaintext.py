@@ -1,4 +1,4 @@
-"""casegen.plaintext: the inline pass passes over text with nothing inline, and the HTML stays the same.
+"""casegen.plaintext: the inline pass tries a pattern only on text it could match, and the HTML stays the same.
 
 Every check renders the same Markdown twice with the site's own extensions (read from mkdocs.yml, as the
 property tests do), once without the extension, and compares the HTML byte for byte.
@@ -6,15 +6,12 @@ property tests do), once without the extension, and compares the HTML byte for b
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
-
 import markdown
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown.inlinepatterns import SimpleTagInlineProcessor
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.treeprocessors import InlineProcessor
 
 from casegen import plaintext
 from test_properties import EXTENSION_CONFIGS, EXTENSIONS, SETTINGS
@@ -61,33 +58,69 @@ def test_any_text_renders_the_same_with_and_without_it(source):
     assert html_of(source, marked=True) == html_of(source, marked=False)
 
 
-def test_it_marks_text_with_nothing_inline_and_leaves_the_rest(tmp_path):
-    """The extension does something: text without a pattern's start is passed over (AtomicString)."""
-    seen: dict[str, bool] = {}
+def tried(source: str, *, marked: bool, extra: list | None = None) -> list[str]:
+    """The names of the inline patterns the inline pass tried on ``source``, in order."""
+    extensions = WITHOUT + (["casegen.plaintext"] if marked else []) + (extra or [])
+    md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
+    names = {id(md.inlinePatterns[item.name]): item.name for item in md.inlinePatterns._priority}
+    inline = md.treeprocessors["inline"]
+    apply = inline._InlineProcessor__applyPattern
+    seen: list[str] = []
 
-    class Look(Treeprocessor):  # runs between the marking (20.5) and the inline pass (20)
-        def run(self, root: etree.Element) -> None:
-            for element in root.iter("td"):
-                seen[str(element.text)] = isinstance(element.text, AtomicString)
+    def counting(pattern, *args):
+        seen.append(names[id(pattern)])
+        return apply(pattern, *args)
 
-    class LookExtension(markdown.Extension):
-        def extendMarkdown(self, md):
-            md.treeprocessors.register(Look(md), "look", 20.2)
-
-    html_of("| a | b |\n|---|---|\n| 1684人 | [来源](s.md) |\n| *x* | a & b |\n", marked=True, extra=[LookExtension()])
-    assert seen == {"1684人": True, "[来源](s.md)": False, "*x*": False, "a & b": False}
+    inline._InlineProcessor__applyPattern = counting
+    md.convert(source)
+    return seen
 
 
-def test_a_pattern_it_does_not_know_turns_it_off():
-    """An extension's own inline pattern could start from any character: then nothing is marked."""
+def test_it_tries_a_pattern_only_where_the_text_holds_what_it_needs():
+    """The extension does something: a cell with nothing inline is passed over, a link tries the link patterns
+    only, where the stock pass tries every pattern on every cell."""
+    assert plaintext.AVAILABLE
+    stock = tried("| a |\n|---|\n| 1684人 |\n", marked=False)
+    assert "link" in stock and "em_strong" in stock and len(stock) >= 2 * 14  # the header cell and the other
+    assert tried("| a |\n|---|\n| 1684人 |\n", marked=True) == []
+    links = tried("| a |\n|---|\n| [来源](s.md) |\n", marked=True)
+    assert links and set(links) <= {"reference", "link", "short_reference", "image_link", "image_reference",
+                                    "short_image_ref"}, links
+    assert tried("a *b* c  \nd", marked=True) == ["linebreak", "em_strong"]  # no retry once its start is gone
+
+
+def test_a_pattern_it_does_not_know_is_tried_on_every_text():
+    """An extension's own inline pattern could start from any character: it is tried as the stock pass would."""
 
     class Percent(markdown.Extension):  # %%text%% becomes <mark>
         def extendMarkdown(self, md):
             md.inlinePatterns.register(SimpleTagInlineProcessor(r"()%%(.+?)%%", "mark"), "percent_mark", 75)
 
-    source = "| a |\n|---|\n| %%marked%% |\n"
+    source = "| a | b |\n|---|---|\n| %%marked%% | 1684人 |\n"
     assert "<mark>marked</mark>" in html_of(source, marked=True, extra=[Percent()])
-    assert plaintext._pattern(["backtick", "percent_mark"]) is None
+    assert html_of(source, marked=True, extra=[Percent()]) == html_of(source, marked=False, extra=[Percent()])
+    # each of the four cells, and once more after its match, as the stock pass does
+    assert tried(source, marked=True, extra=[Percent()]).count("percent_mark") == 5
+
+
+def test_without_the_loop_it_replaces_the_stock_pass_runs(monkeypatch):
+    """A Python-Markdown without the private loop this extension replaces, or an inline pass another extension
+    put in place: the extension leaves the pass as it is."""
+    monkeypatch.setattr(plaintext, "AVAILABLE", False)
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    assert type(md.treeprocessors["inline"]) is InlineProcessor
+
+    monkeypatch.setattr(plaintext, "AVAILABLE", True)
+
+    class Own(InlineProcessor):
+        pass
+
+    class OwnPass(markdown.Extension):
+        def extendMarkdown(self, md):
+            md.treeprocessors.register(Own(md), "inline", 20)
+
+    md = markdown.Markdown(extensions=WITHOUT + [OwnPass(), "casegen.plaintext"], extension_configs=EXTENSION_CONFIGS)
+    assert type(md.treeprocessors["inline"]) is Own
 
 
 def test_every_generated_page_of_the_library_renders_the_same(built_site):
