@@ -1,9 +1,10 @@
 """Python-Markdown's inline pass, each pattern tried only on text it could match.
 
-Python-Markdown tries each of its inline patterns (about twenty), one regular expression at a time, on every
-piece of text of a page: each table cell, each list item, each tail after a link. The library's pages are
-mostly such pieces, and most hold nothing inline (a figure, a year, a sentence without a link) or one kind
-of thing (a link, a backslash before a bracket). That pass was about half of MkDocs' Markdown time.
+Python-Markdown tries each of its inline patterns (fourteen with the site's extensions), one regular
+expression at a time, on every piece of text of a page: each table cell, each list item, each tail after a
+link. The library's pages are mostly such pieces, and most hold nothing inline (a figure, a year, a
+sentence without a link) or one kind of thing (a link, a backslash before a bracket). That pass was about
+half of MkDocs' Markdown time.
 
 Every one of those patterns needs a certain character to match (a link a "[", emphasis a "*" or "_", a
 character reference a "&" …). This extension puts in place of Python-Markdown's inline pass the same pass,
@@ -26,7 +27,6 @@ from markdown.util import AtomicString
 
 # What each of Python-Markdown's inline patterns (3.x, by their registered names) needs in a text to match:
 # any one of these strings.
-_EMPHASIS = frozenset("*_")
 _NEEDS: dict[str, frozenset[str]] = {
     "backtick": frozenset("`"),       # code spans, and backslashes before a backtick
     "escape": frozenset("\\"),
@@ -35,7 +35,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(["autolink", "automail", "html"], frozenset("<")),
     "entity": frozenset("&"),
     **dict.fromkeys(["em_strong", "em_strong2", "strong", "emphasis", "emphasis2", "strong_em", "em_strong_",
-                     "not_strong"], _EMPHASIS),
+                     "not_strong"], frozenset("*_")),
     "linebreak": frozenset({"  \n"}),  # two spaces before a line's end
 }
 _STARTS = tuple(sorted(frozenset().union(*_NEEDS.values())))
