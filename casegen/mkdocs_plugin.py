@@ -49,6 +49,7 @@ class CasegenPlugin(BasePlugin):
         self._command: str | None = None  # `mkdocs build` or `serve` (on_startup)
         self._dirty = False
         self._not_found = False  # whether the theme had a not-found page before the other language's build
+        self._settings: tuple | None = None  # a preview's rebuild: what it is made with besides build/docs
 
     def on_config(self, config, **kwargs):
         if os.environ.get("CASEGEN_SERVE"):
@@ -96,31 +97,42 @@ class CasegenPlugin(BasePlugin):
         if not os.environ.get("CASEGEN_SERVE"):
             return
         _IDLE.clear()  # the file watcher waits for the end of this rebuild (_poll_often)
+        started = time.perf_counter()
         try:
-            self._regenerate(config)
+            written = self._regenerate(config)
         finally:
             # what casegen wrote until now, this rebuild's MkDocs sees: the next may pass it over
             self._since = preview.generated(self._site_dir)
+        self._settings = preview.settings_state(config)
+        if preview.nothing_to_rebuild(self._site_dir, written, self._settings):
+            self._clock = None
+            raise preview.NothingToRebuild(f"casegen: nothing to rebuild, the preview stays as it was "
+                                           f"(casegen {time.perf_counter() - started:.2f} s)")
 
-    def _regenerate(self, config) -> None:
+    def _regenerate(self, config) -> bool:
+        """Regenerate build/docs; returns whether anything in it may have changed."""
         root = Path(config.config_file_path).parent.resolve()
         self._lock.close()
         try:
             self._lock.enter_context(build_lock(root))
         except BuildError as err:
             print(f"{err}; the preview shows the last good version.")
-            return
+            return True  # a `casegen build` is writing build/docs
         started = time.perf_counter()
+        timings: dict = {}
         try:
-            generate_docs(root, preview=True)
+            generate_docs(root, timings=timings, preview=True)
             self._clock = (started, time.perf_counter())
-        except DataError as err:
+            return bool(timings["files_written"] or timings["files_removed"] or timings["search_data_written"])
+        except DataError as err:  # found before anything is written
             print("\n".join(str(p) for p in err.problems))
             print(f"{len(err.problems)} problem(s) in data/; the preview shows the last good version.")
+            return False
         except BuildError as err:
             print(f"{err}\nThe preview shows the last good version.")
         except OSError as err:
             print(f"{describe_os_error(err, root)}\nThe preview shows the last good version.")
+        return True
 
     @event_priority(100)  # before mkdocs-static-i18n goes through every file
     def _pass_over_unchanged_assets(self, files, config, **kwargs):
@@ -153,6 +165,7 @@ class CasegenPlugin(BasePlugin):
             # templates starts; watching it too would start a second, empty rebuild after each one
             server.unwatch(config.docs_dir)
             _watch_quickly(server)
+            server.builder = preview.skipping(server.builder)  # a rebuild with nothing to do ends quietly
             from . import charts
 
             charts.warm_up()  # the charts of the first edit are drawn here, at once (charts.engine.warm_up)
@@ -165,6 +178,8 @@ class CasegenPlugin(BasePlugin):
         return server
 
     def on_build_error(self, error, **kwargs) -> None:
+        if not isinstance(error, preview.NothingToRebuild):
+            preview.rebuilt(self._site_dir, None)  # the site may hold half a rebuild: the next one does it all
         language_builds.end()
         self._depth = 0
         self._lock.close()
@@ -187,6 +202,7 @@ class CasegenPlugin(BasePlugin):
         language_builds.end()
         if os.environ.get("CASEGEN_SERVE"):
             preview.after_rebuild(self._site_dir, self._outputs, preview.DIRTY)
+            preview.rebuilt(self._site_dir, self._settings)
             if self._clock:
                 # what an editor waits for, in its two parts (make bench reads this line: casegen.bench_preview)
                 started, generated = self._clock

@@ -153,6 +153,31 @@ def test_a_data_error_keeps_the_last_good_preview(server):
     assert "3250" in re.sub(r"<[^>]+>", "", page)
 
 
+def test_a_save_that_changes_nothing_on_the_site_ends_before_mkdocs(server):
+    """An editor's swap file under data/, or data with a problem, start a rebuild that ends once casegen has
+    written nothing: MkDocs would go through every file (seconds at 1,000 cases) to make the same site, and hold
+    the server meanwhile. The next edit is rebuilt and shown, after the problem is mended."""
+    project, url = server
+    log = project.root.parent / "serve.log"
+
+    def skipped() -> int:
+        return log.read_text(encoding="utf-8").count("casegen: nothing to rebuild")
+
+    def rebuilt() -> int:
+        return log.read_text(encoding="utf-8").count("casegen: preview rebuilt in")
+
+    before = rebuilt()
+    (project.root / "data/cases/longyou-xuyong/.case.yaml.swp").write_bytes(b"\0an editor's swap file")
+    wait_for(lambda: skipped() == 1, 60, "a rebuild with nothing to do")
+    project.replace("data/cases/longyou-xuyong/figures.csv", "trainees,3250,人", "trainees,3250,人人")
+    wait_for(lambda: skipped() == 2, 60, "a rebuild of data with a problem")
+    assert "problem(s) in data/" in log.read_text(encoding="utf-8") and rebuilt() == before
+    project.replace("data/cases/longyou-xuyong/figures.csv", "trainees,3250,人人", "trainees,3917,人")
+    retell(project.root / "data/cases/longyou-xuyong/case.yaml", 3250, 3917)
+    wait_for(lambda: "3917人" in re.sub(r"<[^>]+>", "", fetch(url) or ""), 120, "the mended edit")
+    assert rebuilt() > before
+
+
 def test_stopping_casegen_serve_stops_its_server(tmp_path, built_site):
     """A process manager stops the process it started: SIGTERM to `casegen serve` alone (not its process group)
     ends the MkDocs server it runs too, so the port is free again and nothing keeps serving."""
