@@ -50,6 +50,7 @@ class CasegenPlugin(BasePlugin):
         self._dirty = False
         self._not_found = False  # whether the theme had a not-found page before the other language's build
         self._settings: tuple | None = None  # a preview's rebuild: what it is made with besides build/docs
+        self._beside: list[str] = []  # the languages built in a second process (casegen.language_builds)
 
     def on_config(self, config, **kwargs):
         if os.environ.get("CASEGEN_SERVE"):
@@ -155,8 +156,11 @@ class CasegenPlugin(BasePlugin):
 
     @event_priority(-200)  # after mkdocs-static-i18n has given the default language its files and navigation
     def on_nav(self, nav, config, files, **kwargs):
-        if self._depth == 1 and language_builds.wanted(self._command):
-            language_builds.start(config, self._dirty)  # the other language is built meanwhile, on another core
+        preview_rebuild = preview.DIRTY and preview.has_whole(self._site_dir)  # not the preview's first build
+        if self._depth == 1 and language_builds.wanted(self._command, preview_rebuild):
+            # the other language is built meanwhile, on another core
+            if language_builds.start(config, self._dirty or preview_rebuild, handing_back=preview_rebuild):
+                self._beside = language_builds.languages()
         return nav
 
     def on_serve(self, server, config, builder, **kwargs):
@@ -208,7 +212,8 @@ class CasegenPlugin(BasePlugin):
                 started, generated = self._clock
                 now = time.perf_counter()
                 log.info(f"casegen: preview rebuilt in {now - started:.2f} s (casegen {generated - started:.2f} s, "
-                         f"MkDocs {now - generated:.2f} s)")
+                         f"MkDocs {now - generated:.2f} s)"
+                         + (f", {', '.join(self._beside)} built beside" if self._beside else ""))
             self._clock = None
         self._lock.close()  # a live preview's rebuild is over: a `casegen build` waiting may go on
         _IDLE.set()
@@ -269,6 +274,29 @@ def _pausing(emitter):
         take_when_idle.pausing = True
         emitter._take_snapshot = take_when_idle
     return emitter
+
+
+def _hand_over(config) -> dict:
+    """In a live preview's child that built the other languages: what those builds left in the process."""
+    from . import search_plugin
+
+    plugin = config.plugins.get("casegen")
+    return {"outputs": plugin._outputs if plugin is not None else set(),
+            "assets": preview.other_languages_assets(), "search": search_plugin.made_here()}
+
+
+def _take_over(config, state: dict) -> None:
+    """In the live preview's process: keep what its child's builds of the other languages left (``_hand_over``)."""
+    from . import search_plugin
+
+    plugin = config.plugins.get("casegen") if config is not None else None
+    if plugin is not None:
+        plugin._outputs |= state["outputs"]
+    preview.take_assets(state["assets"])
+    search_plugin.take(state["search"])
+
+
+language_builds.hand_back("casegen", _hand_over, _take_over)
 
 
 class _PassedOverLinkFilter(logging.Filter):

@@ -63,6 +63,11 @@ def nothing_to_rebuild(site_dir: str, written: bool, state: tuple) -> bool:
     return DIRTY and not written and _WHOLE.get(site_dir) == state
 
 
+def has_whole(site_dir: str) -> bool:
+    """Whether the site folder holds a whole rebuild of this process (its first is done, and none failed since)."""
+    return site_dir in _WHOLE
+
+
 def rebuilt(site_dir: str, state: tuple | None) -> None:
     """Note the end of a rebuild: whole, with the settings of ``state``, or (None) failed."""
     if state is None:
@@ -171,6 +176,16 @@ def _remove(site: Path, rel: str) -> None:
     while folder != site and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+def other_languages_assets() -> dict[tuple[str, int], dict[str, str | None]]:
+    """What ``seen`` noted in the builds of the languages after the first (which a child process may have built)."""
+    return {key: known for key, known in _ASSETS.items() if key[1] > 1}
+
+
+def take_assets(assets: dict[tuple[str, int], dict[str, str | None]]) -> None:
+    """Note what a child's builds of the other languages noted (``other_languages_assets``)."""
+    _ASSETS.update(assets)
 
 
 def relative_outputs(site_dir: str, abs_paths) -> set[str]:

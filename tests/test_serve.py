@@ -89,6 +89,9 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
         # the preview says what the rebuild took, in its two parts (make bench reads it: casegen.bench_preview)
         part = last_rebuild(project.root.parent / "serve.log")
         assert part and part["total_s"] >= part["casegen_s"] > 0 and part["mkdocs_s"] > 0, part
+        # and, after its first build, the English pages in a second process (casegen.language_builds), which
+        # handed back what it left: the English page above is right, and so is the English search (below)
+        assert ", en built beside" in (project.root.parent / "serve.log").read_text(encoding="utf-8")
     finally:
         page.close()
 
@@ -138,6 +141,8 @@ def test_a_new_case_appears_and_a_deleted_case_goes(server):
 
     shutil.rmtree(folder)
     wait_for(lambda: status(new_page) == 404, 180, "the deleted case's page to go")
+    wait_for(lambda: status(f"{base}/en/cases/yang-county-copy/charts/key-outcomes.svg") != 200, 30,
+             "the deleted case's English chart to go")
     assert status(f"{base}/en/cases/yang-county-copy/") == 404
     for lists in (f"{base}/cases/", f"{base}/en/cases/"):
         wait_for(lambda: "yang-county-copy" not in (fetch(lists) or "yang-county-copy"), 60,
