@@ -376,13 +376,15 @@ def write_docs(root: Path, lib, handouts: bool, changed: dict[str, str | None] |
                                     generated.units, journal)
         searched = search_data.path(root)  # the search's phrases and facets (casegen.search_data)
         text = search_data.search_data(lib)
-        if not searched.exists() or searched.read_text(encoding="utf-8") != text:
+        search_data_written = not searched.exists() or searched.read_text(encoding="utf-8") != text
+        if search_data_written:
             if journal:
                 journal.keep(searched)
             searched.write_text(text, encoding="utf-8")
     if timings is not None:
         timings.update(units_rendered=len(generated.rendered), files_written=len(report.written),
-                       files_removed=len(report.removed), files_unchanged=report.unchanged + len(generated.kept))
+                       files_removed=len(report.removed), files_unchanged=report.unchanged + len(generated.kept),
+                       search_data_written=search_data_written)
     return lib
 
 

@@ -92,6 +92,7 @@ def en(locator: str) -> Markup:
     return mark_chinese(en_text(locator))
 
 
+@functools.lru_cache(maxsize=1 << 15, typed=True)  # pure, and the same notes and titles come on page after page
 def mark_chinese(value: str) -> Markup:
     """Escaped text (text.escape) with each stretch of Chinese in a ``<span lang="zh">``: on an English page, the
     source's own words (a title, a heading, a quote, a value as published)."""
@@ -105,5 +106,6 @@ def mark_chinese(value: str) -> Markup:
     return Markup("").join(parts)
 
 
+@functools.lru_cache(maxsize=1 << 15, typed=True)  # pure: a source's locators come on every page that cites its figures
 def shown(locator: str, lang: str) -> Markup:
     return text.escape(zh(locator)) if lang == "zh" else en(locator)

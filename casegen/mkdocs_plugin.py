@@ -49,6 +49,8 @@ class CasegenPlugin(BasePlugin):
         self._command: str | None = None  # `mkdocs build` or `serve` (on_startup)
         self._dirty = False
         self._not_found = False  # whether the theme had a not-found page before the other language's build
+        self._settings: tuple | None = None  # a preview's rebuild: what it is made with besides build/docs
+        self._beside: list[str] = []  # the languages built in a second process (casegen.language_builds)
 
     def on_config(self, config, **kwargs):
         if os.environ.get("CASEGEN_SERVE"):
@@ -96,31 +98,42 @@ class CasegenPlugin(BasePlugin):
         if not os.environ.get("CASEGEN_SERVE"):
             return
         _IDLE.clear()  # the file watcher waits for the end of this rebuild (_poll_often)
+        started = time.perf_counter()
         try:
-            self._regenerate(config)
+            written = self._regenerate(config)
         finally:
             # what casegen wrote until now, this rebuild's MkDocs sees: the next may pass it over
             self._since = preview.generated(self._site_dir)
+        self._settings = preview.settings_state(config)
+        if preview.nothing_to_rebuild(self._site_dir, written, self._settings):
+            self._clock = None
+            raise preview.NothingToRebuild(f"casegen: nothing to rebuild, the preview stays as it was "
+                                           f"(casegen {time.perf_counter() - started:.2f} s)")
 
-    def _regenerate(self, config) -> None:
+    def _regenerate(self, config) -> bool:
+        """Regenerate build/docs; returns whether anything in it may have changed."""
         root = Path(config.config_file_path).parent.resolve()
         self._lock.close()
         try:
             self._lock.enter_context(build_lock(root))
         except BuildError as err:
             print(f"{err}; the preview shows the last good version.")
-            return
+            return True  # a `casegen build` is writing build/docs
         started = time.perf_counter()
+        timings: dict = {}
         try:
-            generate_docs(root, preview=True)
+            generate_docs(root, timings=timings, preview=True)
             self._clock = (started, time.perf_counter())
-        except DataError as err:
+            return bool(timings["files_written"] or timings["files_removed"] or timings["search_data_written"])
+        except DataError as err:  # found before anything is written
             print("\n".join(str(p) for p in err.problems))
             print(f"{len(err.problems)} problem(s) in data/; the preview shows the last good version.")
+            return False
         except BuildError as err:
             print(f"{err}\nThe preview shows the last good version.")
         except OSError as err:
             print(f"{describe_os_error(err, root)}\nThe preview shows the last good version.")
+        return True
 
     @event_priority(100)  # before mkdocs-static-i18n goes through every file
     def _pass_over_unchanged_assets(self, files, config, **kwargs):
@@ -143,8 +156,11 @@ class CasegenPlugin(BasePlugin):
 
     @event_priority(-200)  # after mkdocs-static-i18n has given the default language its files and navigation
     def on_nav(self, nav, config, files, **kwargs):
-        if self._depth == 1 and language_builds.wanted(self._command):
-            language_builds.start(config, self._dirty)  # the other language is built meanwhile, on another core
+        preview_rebuild = preview.DIRTY and preview.has_whole(self._site_dir)  # not the preview's first build
+        if self._depth == 1 and language_builds.wanted(self._command, preview_rebuild):
+            # the other language is built meanwhile, on another core
+            if language_builds.start(config, self._dirty or preview_rebuild, handing_back=preview_rebuild):
+                self._beside = language_builds.languages()
         return nav
 
     def on_serve(self, server, config, builder, **kwargs):
@@ -153,6 +169,7 @@ class CasegenPlugin(BasePlugin):
             # templates starts; watching it too would start a second, empty rebuild after each one
             server.unwatch(config.docs_dir)
             _watch_quickly(server)
+            server.builder = preview.skipping(server.builder)  # a rebuild with nothing to do ends quietly
             from . import charts
 
             charts.warm_up()  # the charts of the first edit are drawn here, at once (charts.engine.warm_up)
@@ -165,6 +182,8 @@ class CasegenPlugin(BasePlugin):
         return server
 
     def on_build_error(self, error, **kwargs) -> None:
+        if not isinstance(error, preview.NothingToRebuild):
+            preview.rebuilt(self._site_dir, None)  # the site may hold half a rebuild: the next one does it all
         language_builds.end()
         self._depth = 0
         self._lock.close()
@@ -187,12 +206,14 @@ class CasegenPlugin(BasePlugin):
         language_builds.end()
         if os.environ.get("CASEGEN_SERVE"):
             preview.after_rebuild(self._site_dir, self._outputs, preview.DIRTY)
+            preview.rebuilt(self._site_dir, self._settings)
             if self._clock:
                 # what an editor waits for, in its two parts (make bench reads this line: casegen.bench_preview)
                 started, generated = self._clock
                 now = time.perf_counter()
                 log.info(f"casegen: preview rebuilt in {now - started:.2f} s (casegen {generated - started:.2f} s, "
-                         f"MkDocs {now - generated:.2f} s)")
+                         f"MkDocs {now - generated:.2f} s)"
+                         + (f", {', '.join(self._beside)} built beside" if self._beside else ""))
             self._clock = None
         self._lock.close()  # a live preview's rebuild is over: a `casegen build` waiting may go on
         _IDLE.set()
@@ -253,6 +274,29 @@ def _pausing(emitter):
         take_when_idle.pausing = True
         emitter._take_snapshot = take_when_idle
     return emitter
+
+
+def _hand_over(config) -> dict:
+    """In a live preview's child that built the other languages: what those builds left in the process."""
+    from . import search_plugin
+
+    plugin = config.plugins.get("casegen")
+    return {"outputs": plugin._outputs if plugin is not None else set(),
+            "assets": preview.other_languages_assets(), "search": search_plugin.made_here()}
+
+
+def _take_over(config, state: dict) -> None:
+    """In the live preview's process: keep what its child's builds of the other languages left (``_hand_over``)."""
+    from . import search_plugin
+
+    plugin = config.plugins.get("casegen") if config is not None else None
+    if plugin is not None:
+        plugin._outputs |= state["outputs"]
+    preview.take_assets(state["assets"])
+    search_plugin.take(state["search"])
+
+
+language_builds.hand_back("casegen", _hand_over, _take_over)
 
 
 class _PassedOverLinkFilter(logging.Filter):

@@ -15,6 +15,11 @@ MkDocs also lists the theme's files at each language's build (Material holds 14,
 40-odd it copies): ``keep_theme_listing`` keeps that list for the process, made again when a folder of the
 theme outside the installed packages (the project's overrides/) changes.
 
+A save that changes nothing the site is made from (a file saved unchanged, an editor's swap file under data/,
+data with a problem, whose pages stay as they were) still starts a rebuild, which at 1,000 cases takes MkDocs
+seconds over every file and holds the server meanwhile: ``nothing_to_rebuild`` tells the plugin to stop it once
+casegen has written nothing, when the site holds a whole rebuild made with the same configuration and theme.
+
 A full build (`casegen build`) never comes here.
 """
 
@@ -33,6 +38,59 @@ _OUTPUTS: dict[str, set[str]] = {}
 _ASSETS: dict[tuple[str, int], dict[str, str | None]] = {}
 _GENERATED: dict[str, float] = {}
 _PASSED: dict[tuple[str, int], dict[str, str | None]] = {}  # what the current rebuild passes over
+
+
+class NothingToRebuild(Exception):
+    """Raised by the casegen plugin to end a preview's rebuild that has nothing to do (``nothing_to_rebuild``);
+    the server's builder, wrapped by ``skipping``, takes it as a rebuild done."""
+
+
+# By site folder: the state of the settings (``settings_state``) the last whole rebuild was made with; absent
+# while none was, or since a rebuild failed after it had begun to write the site
+_WHOLE: dict[str, tuple] = {}
+
+
+def settings_state(config) -> tuple:
+    """What a rebuild depends on besides build/docs: mkdocs.yml and the theme's folders an editor may change."""
+    path = config.config_file_path
+    stat = os.stat(path) if path and os.path.exists(path) else None
+    return (stat and (stat.st_mtime_ns, stat.st_size), _editable_files(tuple(config.theme.dirs)))
+
+
+def nothing_to_rebuild(site_dir: str, written: bool, state: tuple) -> bool:
+    """Whether a rebuild whose generation wrote nothing (``written`` false) may stop: the site folder holds a whole
+    rebuild of build/docs as it is, made with the settings of ``state``."""
+    return DIRTY and not written and _WHOLE.get(site_dir) == state
+
+
+def has_whole(site_dir: str) -> bool:
+    """Whether the site folder holds a whole rebuild of this process (its first is done, and none failed since)."""
+    return site_dir in _WHOLE
+
+
+def rebuilt(site_dir: str, state: tuple | None) -> None:
+    """Note the end of a rebuild: whole, with the settings of ``state``, or (None) failed."""
+    if state is None:
+        _WHOLE.pop(site_dir, None)
+    else:
+        _WHOLE[site_dir] = state
+
+
+def skipping(builder):
+    """The live preview server's ``builder``, ending quietly where the plugin found nothing to rebuild."""
+    import logging
+
+    if getattr(builder, "skipping", False):
+        return builder
+
+    def build(*args, **kwargs):
+        try:
+            return builder(*args, **kwargs)
+        except NothingToRebuild as stop:
+            logging.getLogger("mkdocs.plugins.casegen").info(str(stop))
+
+    build.skipping = True
+    return build
 
 
 def generated(site_dir: str) -> float | None:
@@ -120,6 +178,16 @@ def _remove(site: Path, rel: str) -> None:
         folder = folder.parent
 
 
+def other_languages_assets() -> dict[tuple[str, int], dict[str, str | None]]:
+    """What ``seen`` noted in the builds of the languages after the first (which a child process may have built)."""
+    return {key: known for key, known in _ASSETS.items() if key[1] > 1}
+
+
+def take_assets(assets: dict[tuple[str, int], dict[str, str | None]]) -> None:
+    """Note what a child's builds of the other languages noted (``other_languages_assets``)."""
+    _ASSETS.update(assets)
+
+
 def relative_outputs(site_dir: str, abs_paths) -> set[str]:
     base = os.path.abspath(site_dir)
     return {os.path.relpath(p, base).replace(os.sep, "/") for p in abs_paths}
@@ -153,6 +221,17 @@ def keep_theme_listing() -> None:
 
     add_files_from_theme.kept_by_casegen = True
     Files.add_files_from_theme = add_files_from_theme
+
+
+def _editable_files(dirs: tuple[str, ...]) -> tuple:
+    """Each file of ``dirs`` outside the installed packages, with its mtime and size (a template edited)."""
+    state = []
+    for folder, _ in _editable_state(dirs):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.is_file():
+                stat = entry.stat()
+                state.append((entry.path, stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
 
 
 def _editable_state(dirs: tuple[str, ...]) -> tuple:

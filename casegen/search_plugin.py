@@ -12,6 +12,7 @@ at the end of that build, under the language's own folder.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -95,11 +96,26 @@ def _default_language(config, lang: str) -> str:
 # The live preview's dirty rebuilds render only the pages that changed: the other pages' entries are kept
 # from the previous rebuild of this process (by site folder and language), as long as the page exists.
 _KEPT: dict[tuple[str, str], dict[str, Page]] = {}
+# What made each of them last, and in which process: a language built in a child process (casegen.language_builds)
+# hands it back to the parent, which keeps it as if it had built that language itself (``take``)
+_MADE: dict[tuple[str, str], tuple[int, list[Page], set[str]]] = {}
+
+
+def made_here() -> dict[tuple[str, str], tuple[list[Page], set[str]]]:
+    """What this process's builds gave ``_whole``, where this process is a child that built a language."""
+    return {key: (rendered, locations) for key, (pid, rendered, locations) in _MADE.items() if pid == os.getpid()}
+
+
+def take(made: dict[tuple[str, str], tuple[list[Page], set[str]]]) -> None:
+    """Keep what a child's build of a language gave (``made_here``), as that build did."""
+    for (site_dir, lang), (rendered, locations) in made.items():
+        _whole(site_dir, lang, rendered, locations)
 
 
 def _whole(site_dir: str, lang: str, rendered: list[Page], locations: set[str]) -> list[Page]:
     if not preview.DIRTY:
         return rendered
+    _MADE[(site_dir, lang)] = (os.getpid(), rendered, locations)
     kept = _KEPT.setdefault((site_dir, lang), {})
     kept.update((p.location, p) for p in rendered)
     for location in [loc for loc in kept if loc not in locations]:

@@ -50,3 +50,14 @@ def test_a_phrase_with_a_number_on_one_side_only_is_refused(tmp_path, monkeypatc
             locators.zh("para 1")
     finally:
         locators._phrases.cache_clear()
+
+
+def test_remembered_results_are_those_of_the_text_as_given():
+    """mark_chinese and shown keep their results (pure functions, asked again and again): a number and a
+    text that compare equal are still written each as it is."""
+    from casegen.locators import mark_chinese, shown
+    from casegen.text import plain
+
+    assert [plain(mark_chinese(v)) for v in (1, 1.0, True)] == ["1", "1.0", "True"]
+    assert str(shown("表3", "en")) == "Table 3" and str(shown("表3", "en")) == "Table 3"
+    assert str(shown("p. 3, lead para", "zh")) != str(shown("p. 3, lead para", "en"))

@@ -151,15 +151,18 @@ def test_a_rebuild_notes_its_time_once_casegen_has_written_so_the_next_passes_ov
 
     chart = tmp_path / "build" / "docs" / "cases" / "a" / "charts" / "x.svg"
 
-    def generate_docs(root, preview=False):  # the first build writes the chart, the save nothing
+    def generate_docs(root, timings, preview=False):  # the first build writes the chart, the save nothing
+        timings.update(files_written=0, files_removed=0, search_data_written=False)
         if not chart.exists():
             chart.parent.mkdir(parents=True, exist_ok=True)
             chart.write_text("<svg/>", encoding="utf-8")
+            timings["files_written"] = 1
 
     monkeypatch.setattr(mkdocs_plugin, "generate_docs", generate_docs)
     monkeypatch.setattr(preview, "_GENERATED", {})
     monkeypatch.setenv("CASEGEN_SERVE", "1")
-    config = SimpleNamespace(site_dir=str(tmp_path / "site"), config_file_path=str(tmp_path / "mkdocs.yml"))
+    config = SimpleNamespace(site_dir=str(tmp_path / "site"), config_file_path=str(tmp_path / "mkdocs.yml"),
+                             theme=SimpleNamespace(dirs=[]))
     plugin = mkdocs_plugin.CasegenPlugin()
     try:
         for _ in range(2):  # the server's first build, then a save's
@@ -191,3 +194,57 @@ def test_the_preview_compares_every_group_when_it_plans_and_a_build_only_when_it
     assert sorted(compared) == sorted(lib.groups)
     render.site_units(lib, "", {}, preview=True)
     assert sorted(compared) == sorted(lib.groups)  # kept: nothing compared again
+
+
+def test_a_rebuild_that_wrote_nothing_stops_only_when_the_site_holds_a_whole_rebuild_with_the_same_settings(
+        tmp_path, monkeypatch):
+    """A save that changes nothing the site is made from (a swap file under data/, data with a problem) need not
+    go through MkDocs; a rebuild that failed, or a change to mkdocs.yml or to the project's overrides, must."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(preview, "DIRTY", True)
+    monkeypatch.setattr(preview, "_WHOLE", {})
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (tmp_path / "overrides" / "partials").mkdir(parents=True)
+    (tmp_path / "overrides" / "partials" / "search.html").write_text("<div></div>", encoding="utf-8")
+    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"),
+                             theme=SimpleNamespace(dirs=[str(tmp_path / "overrides")]))
+    site = str(tmp_path / "site")
+    state = preview.settings_state(config)
+    assert not preview.nothing_to_rebuild(site, False, state)  # no rebuild yet
+    preview.rebuilt(site, state)
+    assert preview.nothing_to_rebuild(site, False, state)
+    assert not preview.nothing_to_rebuild(site, True, state)  # casegen wrote a page
+    (tmp_path / "overrides" / "partials" / "search.html").write_text("<div class=a></div>", encoding="utf-8")
+    assert not preview.nothing_to_rebuild(site, False, preview.settings_state(config))  # a template edited
+    state = preview.settings_state(config)
+    preview.rebuilt(site, state)
+    (tmp_path / "mkdocs.yml").write_text("site_name: y\n", encoding="utf-8")
+    assert not preview.nothing_to_rebuild(site, False, preview.settings_state(config))
+    state = preview.settings_state(config)
+    preview.rebuilt(site, state)
+    preview.rebuilt(site, None)  # a rebuild failed after it had begun
+    assert not preview.nothing_to_rebuild(site, False, state)
+    monkeypatch.setattr(preview, "DIRTY", False)  # not a dirty preview: never
+    preview.rebuilt(site, state)
+    assert not preview.nothing_to_rebuild(site, False, state)
+
+
+def test_the_servers_builder_takes_a_rebuild_with_nothing_to_do_as_done():
+    calls = []
+
+    def builder():
+        calls.append(1)
+        raise preview.NothingToRebuild("casegen: nothing to rebuild")
+
+    wrapped = preview.skipping(builder)
+    assert wrapped() is None and calls == [1]
+    assert preview.skipping(wrapped) is wrapped
+
+    def failing():
+        raise ValueError("a template failed")
+
+    import pytest
+
+    with pytest.raises(ValueError):
+        preview.skipping(failing)()

@@ -89,6 +89,9 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
         # the preview says what the rebuild took, in its two parts (make bench reads it: casegen.bench_preview)
         part = last_rebuild(project.root.parent / "serve.log")
         assert part and part["total_s"] >= part["casegen_s"] > 0 and part["mkdocs_s"] > 0, part
+        # and, after its first build, the English pages in a second process (casegen.language_builds), which
+        # handed back what it left: the English page above is right, and so is the English search (below)
+        assert ", en built beside" in (project.root.parent / "serve.log").read_text(encoding="utf-8")
     finally:
         page.close()
 
@@ -138,6 +141,8 @@ def test_a_new_case_appears_and_a_deleted_case_goes(server):
 
     shutil.rmtree(folder)
     wait_for(lambda: status(new_page) == 404, 180, "the deleted case's page to go")
+    wait_for(lambda: status(f"{base}/en/cases/yang-county-copy/charts/key-outcomes.svg") != 200, 30,
+             "the deleted case's English chart to go")
     assert status(f"{base}/en/cases/yang-county-copy/") == 404
     for lists in (f"{base}/cases/", f"{base}/en/cases/"):
         wait_for(lambda: "yang-county-copy" not in (fetch(lists) or "yang-county-copy"), 60,
@@ -151,6 +156,31 @@ def test_a_data_error_keeps_the_last_good_preview(server):
     time.sleep(8)
     page = wait_for(lambda: fetch(url), 30, "the preview after a bad edit")
     assert "3250" in re.sub(r"<[^>]+>", "", page)
+
+
+def test_a_save_that_changes_nothing_on_the_site_ends_before_mkdocs(server):
+    """An editor's swap file under data/, or data with a problem, start a rebuild that ends once casegen has
+    written nothing: MkDocs would go through every file (seconds at 1,000 cases) to make the same site, and hold
+    the server meanwhile. The next edit is rebuilt and shown, after the problem is mended."""
+    project, url = server
+    log = project.root.parent / "serve.log"
+
+    def skipped() -> int:
+        return log.read_text(encoding="utf-8").count("casegen: nothing to rebuild")
+
+    def rebuilt() -> int:
+        return log.read_text(encoding="utf-8").count("casegen: preview rebuilt in")
+
+    before = rebuilt()
+    (project.root / "data/cases/longyou-xuyong/.case.yaml.swp").write_bytes(b"\0an editor's swap file")
+    wait_for(lambda: skipped() == 1, 60, "a rebuild with nothing to do")
+    project.replace("data/cases/longyou-xuyong/figures.csv", "trainees,3250,人", "trainees,3250,人人")
+    wait_for(lambda: skipped() == 2, 60, "a rebuild of data with a problem")
+    assert "problem(s) in data/" in log.read_text(encoding="utf-8") and rebuilt() == before
+    project.replace("data/cases/longyou-xuyong/figures.csv", "trainees,3250,人人", "trainees,3917,人")
+    retell(project.root / "data/cases/longyou-xuyong/case.yaml", 3250, 3917)
+    wait_for(lambda: "3917人" in re.sub(r"<[^>]+>", "", fetch(url) or ""), 120, "the mended edit")
+    assert rebuilt() > before
 
 
 def test_stopping_casegen_serve_stops_its_server(tmp_path, built_site):
