@@ -139,7 +139,7 @@ def _wait_instead_of_building() -> None:
         if _CHILD and language in _CHILD.get("languages", ()):
             if wait():
                 return None
-            _CHILD["languages"] = [lang for lang in _CHILD["languages"] if lang != language]
+            _CHILD["languages"] = []  # stopped: this language and any after it are built here
         return building(config, *args, **kwargs)
 
     wait_instead.building = building
@@ -155,8 +155,9 @@ def wait() -> bool:
     if pid is not None:
         state = _read_all(_CHILD.pop("pipe", None), time.monotonic() + CHILD_TIMEOUT_S)
         if state is _LATE:
-            log.warning(f"the {', '.join(_CHILD.get('languages', []))} build took longer than {CHILD_TIMEOUT_S:.0f} s "
-                        "beside the first; building it here")
+            # not a warning, which strict mode would turn into a failed rebuild
+            log.info(f"the {', '.join(_CHILD.get('languages', []))} build took longer than {CHILD_TIMEOUT_S:.0f} s "
+                     "beside the first; building it here")
             _stop(pid)
             return False
         _, status = os.waitpid(pid, 0)

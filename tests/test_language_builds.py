@@ -65,3 +65,43 @@ def test_a_warning_in_one_languages_build_alone_fails_the_build(built_site, tmp_
     with pytest.raises(BuildError) as failed:
         run_mkdocs(project.root, project.root / "site")
     assert f"'{page}'" in str(failed.value) and "nowhere.md" in str(failed.value)
+
+
+def test_a_previews_child_hands_back_all_it_wrote_and_a_child_that_never_ends_is_given_up():
+    """A live preview's child writes what its build left to a pipe (more than a pipe holds at 1,000 cases) and
+    exits; the parent reads it whole. A child that writes nothing and never ends is given up at the deadline."""
+    import os
+    import pickle
+    import threading
+    import time
+
+    from casegen import language_builds
+
+    state = pickle.dumps({"casegen": {"outputs": {f"en/cases/{i}/index.html" for i in range(100_000)}}})
+    assert len(state) > 1 << 20
+    read, write = os.pipe()
+
+    def child() -> None:
+        with os.fdopen(write, "wb") as out:
+            out.write(state)
+
+    writer = threading.Thread(target=child)
+    writer.start()
+    assert language_builds._read_all(read, time.monotonic() + 30) == state
+    writer.join()
+
+    taken = []
+    language_builds.hand_back("test", lambda config: None, lambda config, value: taken.append((config, value)))
+    try:
+        language_builds._take("config", pickle.dumps({"test": 1, "unknown": 2}))
+    finally:
+        del language_builds._HAND_BACK["test"]
+    assert taken == [("config", 1)]
+
+    read, write = os.pipe()
+    try:
+        started = time.monotonic()
+        assert language_builds._read_all(read, started + 0.3) is language_builds._LATE
+        assert time.monotonic() - started < 5
+    finally:
+        os.close(write)
