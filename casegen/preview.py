@@ -25,6 +25,7 @@ A full build (`casegen build`) never comes here.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -78,8 +79,6 @@ def rebuilt(site_dir: str, state: tuple | None) -> None:
 
 def skipping(builder):
     """The live preview server's ``builder``, ending quietly where the plugin found nothing to rebuild."""
-    import logging
-
     if getattr(builder, "skipping", False):
         return builder
 
