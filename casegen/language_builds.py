@@ -25,6 +25,7 @@ languages itself.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -96,6 +97,9 @@ def languages() -> list[str]:
 def _build_in_child(config, i18n, others: list[str], dirty: bool, pipe: int | None) -> None:
     """As mkdocs-static-i18n's loop over the other languages (plugin.on_post_build), then exit."""
     code = 1
+    # What the parent made is alive here too, and stays as it is: the collector then looks at the child's own
+    # objects only, and never writes to the pages of the parent's (a fork shares them until one side writes)
+    gc.freeze()
     try:
         from mkdocs import utils
         from mkdocs.commands import build as mkdocs_build

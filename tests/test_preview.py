@@ -162,7 +162,7 @@ def test_a_rebuild_notes_its_time_once_casegen_has_written_so_the_next_passes_ov
     monkeypatch.setattr(preview, "_GENERATED", {})
     monkeypatch.setenv("CASEGEN_SERVE", "1")
     config = SimpleNamespace(site_dir=str(tmp_path / "site"), config_file_path=str(tmp_path / "mkdocs.yml"),
-                             theme=SimpleNamespace(dirs=[]))
+                             docs_dir=str(tmp_path / "build" / "docs"), theme=SimpleNamespace(dirs=[]))
     plugin = mkdocs_plugin.CasegenPlugin()
     try:
         for _ in range(2):  # the server's first build, then a save's
@@ -248,3 +248,56 @@ def test_the_servers_builder_takes_a_rebuild_with_nothing_to_do_as_done():
 
     with pytest.raises(ValueError):
         preview.skipping(failing)()
+
+
+def test_a_rebuild_lists_the_pages_and_what_was_written_since_the_last_and_notes_what_it_passed_over(tmp_path,
+                                                                                                     monkeypatch):
+    """MkDocs' own listing (get_files), as the preview makes it walk: a file that is no page, that this language's
+    build saw in the previous rebuild and that was not written since, is not listed (its output is in the site),
+    and is counted among the outputs all the same."""
+    import os
+    import time
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    docs = tmp_path / "docs"
+    for rel in ("index.md", "cases/a/index.md", "cases/a/charts/x.svg", "cases/a/charts/y.svg", "cases/a/d.csv"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("x", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    site = str(tmp_path / "site")
+    monkeypatch.setattr(preview, "DIRTY", True)
+    monkeypatch.setattr(preview, "_ASSETS", {})
+    monkeypatch.setattr(preview, "_PASSED", {})
+    import mkdocs.structure.files as listing
+
+    monkeypatch.setattr(listing, "os", listing.os)  # as it was, after the test
+    preview.list_quickly()
+    old = time.time() - 60
+    for rel in ("index.md", "cases/a/index.md", "cases/a/charts/x.svg", "cases/a/d.csv"):
+        os.utime(docs / rel, (old, old))
+    since = time.time() - 30  # y.svg was written after it: this rebuild's generation changed it
+
+    def listed() -> set[str]:
+        try:
+            return {f.src_uri for f in get_files(config)}
+        finally:
+            preview.end_listing()
+
+    preview.begin_listing(site, 1, str(docs), since)  # the server's first build: everything
+    every = listed()
+    assert every == {"index.md", "cases/a/index.md", "cases/a/charts/x.svg", "cases/a/charts/y.svg", "cases/a/d.csv"}
+    seen_before = [type("F", (), {"src_uri": uri, "is_documentation_page": lambda self, u=uri: u.endswith(".md"),
+                                  "abs_dest_path": f"{site}/{uri}"})() for uri in sorted(every)]
+    preview.seen(site, 1, seen_before, seen_before)
+
+    (docs / "cases/a/charts/z.svg").write_text("new", encoding="utf-8")  # a chart this rebuild added
+    preview.begin_listing(site, 1, str(docs), since)
+    assert listed() == {"index.md", "cases/a/index.md", "cases/a/charts/y.svg", "cases/a/charts/z.svg"}
+    assert preview.seen(site, 1, [], []) == {"cases/a/charts/x.svg", "cases/a/d.csv"}  # still outputs
+    assert "cases/a/charts/x.svg" in preview.passed_over()
+
+    preview.begin_listing(site, 2, str(docs), since)  # a language whose build did not see them: every file
+    assert listed() == every | {"cases/a/charts/z.svg"}
