@@ -85,6 +85,7 @@ class CasegenPlugin(BasePlugin):
             preview.DIRTY = True  # later rebuilds load new plugin objects, which get no startup event
             preview.keep_theme_listing()
             preview.list_quickly()
+            preview.keep_language_files()
 
     def on_pre_build(self, config, **kwargs) -> None:
         self._depth += 1

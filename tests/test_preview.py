@@ -301,3 +301,35 @@ def test_a_rebuild_lists_the_pages_and_what_was_written_since_the_last_and_notes
 
     preview.begin_listing(site, 2, str(docs), since)  # a language whose build did not see them: every file
     assert listed() == every | {"cases/a/charts/z.svg"}
+
+
+def test_each_language_file_is_made_once_and_handed_out_as_mkdocs_static_i18n_makes_it(tmp_path, monkeypatch):
+    """The preview keeps mkdocs-static-i18n's file for each file and language (its paths, address and locale) and
+    hands out a copy with alternates of its own, as the plugin's function gives at every call."""
+    from types import SimpleNamespace
+
+    from mkdocs.structure.files import File
+    from mkdocs_static_i18n import suffix
+
+    original = suffix.create_i18n_file
+    monkeypatch.setattr(suffix, "create_i18n_file", original)  # as it was, after the test
+    preview.keep_language_files()
+    kept = suffix.create_i18n_file
+    assert kept is not original
+    config = SimpleNamespace(docs_dir=str(tmp_path / "docs"), site_dir=str(tmp_path / "site"), use_directory_urls=True)
+
+    def made(uri: str, lang: str, make):
+        return make(File(uri, config.docs_dir, config.site_dir, True), lang, "zh", ["zh", "en"], config)
+
+    shown = ("src_uri", "dest_uri", "url", "abs_dest_path", "name", "locale", "localization", "norm_src_uri",
+             "locale_alternate_of", "inclusion")
+    for uri in ("index.md", "index.en.md", "cases/a/index.md", "cases/a/index.en.md", "cases/a/charts/x.en.svg",
+                "cases/a/downloads/a.csv"):
+        for lang in ("zh", "en"):
+            want = made(uri, lang, original)
+            first, again = made(uri, lang, kept), made(uri, lang, kept)
+            for got in (first, again):
+                assert [getattr(got, a) for a in shown] == [getattr(want, a) for a in shown], (uri, lang)
+                assert got.alternates == {lang: got}
+            assert first is not again and first.alternates is not again.alternates
+    assert made("cases/b/index.en.md", "en", kept).url == made("cases/b/index.en.md", "en", original).url == "en/cases/b/"
