@@ -16,7 +16,10 @@ child holds a copy of the process's memory for as long as it builds.
 
 The live preview (`mkdocs serve --dirty`) does the same at each rebuild after its first, although its server
 runs threads of its own (they wait on sockets and conditions while a rebuild runs, and the child touches none
-of them). It keeps what each language's rebuild leaves in its process (casegen.preview, casegen.search_plugin):
+of them). It forks earlier, as soon as casegen has written (mkdocs_plugin.on_pre_build): a dirty rebuild renders
+a few pages, and listing the files is then as long as the rest, so each language lists its own at the same time.
+A child leaves the objects it shares with its parent out of the garbage collector's sight (``gc.freeze``): a
+collection would write to every page of memory they lie on, which the fork shares until one side writes. It keeps what each language's rebuild leaves in its process (casegen.preview, casegen.search_plugin):
 the child hands what its builds left back to the parent through a pipe (``hand_back``), as if the parent had
 built them itself. Its first build runs the languages one after the other, so that the process holds every
 page's search weights; a child that has not ended after ``CHILD_TIMEOUT_S`` is stopped and the parent builds its
@@ -25,6 +28,7 @@ languages itself.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -96,6 +100,9 @@ def languages() -> list[str]:
 def _build_in_child(config, i18n, others: list[str], dirty: bool, pipe: int | None) -> None:
     """As mkdocs-static-i18n's loop over the other languages (plugin.on_post_build), then exit."""
     code = 1
+    # What the parent made is alive here too, and stays as it is: the collector then looks at the child's own
+    # objects only, and never writes to the pages of the parent's (a fork shares them until one side writes)
+    gc.freeze()
     try:
         from mkdocs import utils
         from mkdocs.commands import build as mkdocs_build

@@ -45,7 +45,7 @@ class Kept:
         self._store.clear()
 
 
-_loaded = Kept(8192)  # a few entries per story, for libraries of a few thousand stories
+_loaded = Kept(32_768)  # five entries per story, for libraries of a few thousand stories
 
 
 def remembered(key: tuple, compute: Callable[[list[Problem]], Any], problems: list[Problem]) -> Any:

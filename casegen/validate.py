@@ -126,53 +126,85 @@ class Checker:
                 node = lib.regions.get(node.parent)
 
     # cases and practices -----------------------------------------------------
+    def _context(self, *registers: str) -> tuple:
+        """What a story's checks read besides its own files: the documents of ``registers`` (each loaded again only
+        when its text changed, so the same objects while it is as it was), the entries that failed their schema and
+        the registers that could not be read; with the documents, kept alive with the results keyed on their ids."""
+        lib = self.lib
+        docs = tuple(lib.docs.get(lib.shown(lib.data_dir / name)) for name in registers)
+        return tuple(map(id, docs)), frozenset(lib.invalid_ids), frozenset(lib.unreadable), docs
+
+    def _kept(self, key: tuple, check, *alive) -> None:
+        """Run ``check()`` once per ``key`` for the process (casegen.memo), its problems given back on every call.
+        A live preview validates the whole library at each save, and all but the edited story are as they were."""
+        def run(found: list[Problem]) -> tuple:
+            saved, self.problems = self.problems, found
+            try:
+                check()
+            finally:
+                self.problems = saved
+            return alive  # kept alive with the results: the key's ids stay theirs
+
+        remembered(key, run, self.problems)
+
     def stories(self) -> None:
         lib = self.lib
+        # its own figures' checks (_own_figures) read the units and metrics
+        *context, registers = self._context("regions.yaml", "sources.yaml", "mechanisms.yaml", "units.yaml",
+                                            "metrics.yaml")
+        slugs = (frozenset(lib.cases), frozenset(lib.practices))  # what parent and related may name
         for slug, story in lib.stories().items():
             is_case = slug in lib.cases
             path = f"{lib.shown(lib.data_dir)}/{'cases' if is_case else 'practices'}/{slug}/" \
                    f"{'case' if is_case else 'practice'}.yaml"
             doc = lib.docs[path]
+            figures = tuple(lib.figures.get(slug, ()))
+            self._kept(("story", path, id(doc), id(story), tuple(map(id, figures)), slug in lib.figures, *context,
+                        slugs), lambda: self._story(slug, story, path, doc), doc, story, figures, registers)
 
-            def check(loc: tuple, value: str | None, known: dict, what: str, register: str, target: str) -> None:
-                if self.unknown(target, value, known):
-                    self.add(path, doc.line(loc), ".".join(map(str, loc)), f"unknown {what} '{clip(value)}'",
-                             f"use an id from {register}", "reference")
+    def _story(self, slug: str, story, path: str, doc) -> None:
+        lib = self.lib
+        is_case = slug in lib.cases
 
-            if is_case:
-                check(("east",), story.east, lib.regions, "region", "data/regions.yaml", "region")
-                check(("west",), story.west, lib.regions, "region", "data/regions.yaml", "region")
-                check(("parent",), story.parent, lib.cases, "case", "the folders under data/cases/", "case")
-            else:
-                check(("region",), story.region, lib.regions, "region", "data/regions.yaml", "region")
-            for i, value in enumerate(story.sources):
-                check(("sources", i), value, lib.sources, "source", "data/sources.yaml", "source")
-            for i, value in enumerate(story.mechanisms):
-                check(("mechanisms", i), value, lib.mechanisms, "mechanism", "data/mechanisms.yaml", "mechanism")
-            for i, value in enumerate(story.related):
-                check(("related", i), value, lib.stories(), "case or practice",
-                      "the folders under data/cases/ or data/practices/", "case")
-            for name in ("sources", "mechanisms", "related"):
-                values = getattr(story, name)
-                for i, value in enumerate(values):
-                    if value in values[:i]:
-                        self.add(path, doc.line((name, i)), f"{name}.{i}",
-                                 f"'{clip(value)}' is listed twice (first as {name}.{values.index(value)})",
-                                 "remove the second entry", "duplicate")
-                if value == slug:
-                    self.add(path, doc.line(("related", i)), f"related.{i}", "a case cannot be related to itself",
-                             "remove the entry", "reference")
-            for loc, value in _texts(story.model_dump()):
-                if value.strip().startswith(PLACEHOLDERS):
-                    self.add(path, doc.line(loc), ".".join(map(str, loc)), "placeholder text left from `casegen new`",
-                             "write the text in your own words", "text")
-            self._own_figures(slug, story, path, doc)
-            cited = {f.source for f in lib.figures.get(slug, [])}
-            for source in sorted(cited - set(story.sources)):
-                if source in lib.sources:
-                    self.add(path, doc.line(("sources",)), "sources",
-                             f"figures.csv cites source '{source}' which is not listed here",
-                             f"add '{source}' to sources", "reference")
+        def check(loc: tuple, value: str | None, known: dict, what: str, register: str, target: str) -> None:
+            if self.unknown(target, value, known):
+                self.add(path, doc.line(loc), ".".join(map(str, loc)), f"unknown {what} '{clip(value)}'",
+                         f"use an id from {register}", "reference")
+
+        if is_case:
+            check(("east",), story.east, lib.regions, "region", "data/regions.yaml", "region")
+            check(("west",), story.west, lib.regions, "region", "data/regions.yaml", "region")
+            check(("parent",), story.parent, lib.cases, "case", "the folders under data/cases/", "case")
+        else:
+            check(("region",), story.region, lib.regions, "region", "data/regions.yaml", "region")
+        for i, value in enumerate(story.sources):
+            check(("sources", i), value, lib.sources, "source", "data/sources.yaml", "source")
+        for i, value in enumerate(story.mechanisms):
+            check(("mechanisms", i), value, lib.mechanisms, "mechanism", "data/mechanisms.yaml", "mechanism")
+        for i, value in enumerate(story.related):
+            check(("related", i), value, lib.stories(), "case or practice",
+                  "the folders under data/cases/ or data/practices/", "case")
+        for name in ("sources", "mechanisms", "related"):
+            values = getattr(story, name)
+            for i, value in enumerate(values):
+                if value in values[:i]:
+                    self.add(path, doc.line((name, i)), f"{name}.{i}",
+                             f"'{clip(value)}' is listed twice (first as {name}.{values.index(value)})",
+                             "remove the second entry", "duplicate")
+            if value == slug:
+                self.add(path, doc.line(("related", i)), f"related.{i}", "a case cannot be related to itself",
+                         "remove the entry", "reference")
+        for loc, value in _texts(story.model_dump()):
+            if value.strip().startswith(PLACEHOLDERS):
+                self.add(path, doc.line(loc), ".".join(map(str, loc)), "placeholder text left from `casegen new`",
+                         "write the text in your own words", "text")
+        self._own_figures(slug, story, path, doc)
+        cited = {f.source for f in lib.figures.get(slug, [])}
+        for source in sorted(cited - set(story.sources)):
+            if source in lib.sources:
+                self.add(path, doc.line(("sources",)), "sources",
+                         f"figures.csv cites source '{source}' which is not listed here",
+                         f"add '{source}' to sources", "reference")
 
     def _own_figures(self, slug: str, story, path: str, doc) -> None:
         """What a story's texts say of its own figures: the numbers in them, its key figures, the figures of its
@@ -276,20 +308,27 @@ class Checker:
     # figures -----------------------------------------------------------------
     def figures(self) -> None:
         lib = self.lib
+        *context, registers = self._context("metrics.yaml", "units.yaml", "regions.yaml", "sources.yaml",
+                                            "categories.yaml")
         for slug, figures in lib.figures.items():
             path = lib.figure_files[slug]
-            seen: dict[tuple, int] = {}
-            for f in figures:
-                self._figure(path, f)
-                if f.key in seen:
-                    self.add(path, f.line, "metric",
-                             f"duplicate figure: line {seen[f.key]} already has {f.metric} for {f.scope}, "
-                             f"{f.series}, {f.start or '…'}–{f.end}, {f.category or 'no category'}, {f.source}",
-                             "remove one row, or tell them apart by category or period", "duplicate")
-                else:
-                    seen[f.key] = f.line
-            self._explained = self._flag_groups(path, figures)
-            self._consistency(path, figures)
+            figures = tuple(figures)
+            self._kept(("figures", path, tuple(map(id, figures)), *context),
+                       lambda: self._story_figures(path, figures), figures, registers)
+
+    def _story_figures(self, path: str, figures: tuple[Figure, ...]) -> None:
+        seen: dict[tuple, int] = {}
+        for f in figures:
+            self._figure(path, f)
+            if f.key in seen:
+                self.add(path, f.line, "metric",
+                         f"duplicate figure: line {seen[f.key]} already has {f.metric} for {f.scope}, "
+                         f"{f.series}, {f.start or '…'}–{f.end}, {f.category or 'no category'}, {f.source}",
+                         "remove one row, or tell them apart by category or period", "duplicate")
+            else:
+                seen[f.key] = f.line
+        self._explained = self._flag_groups(path, list(figures))
+        self._consistency(path, list(figures))
 
     def _flag_groups(self, path: str, figures: list[Figure]) -> set[str]:
         """A flag group names the figures one contradiction concerns: at least two, one of them explaining it

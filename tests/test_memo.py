@@ -64,3 +64,28 @@ def test_a_register_change_checks_every_story_again(project):
     assert outcome(data) == changed
     project.replace("data/units.yaml", "factor: 1000}", "factor: 10000}")
     assert outcome(data) == clean
+
+
+def test_a_story_or_region_gone_is_missed_by_every_story_that_names_it(project):
+    """A story's checks and its figures' checks are kept for the process with what they read besides the story's
+    own files (the regions, sources and mechanisms; the stories there are): removing what a story names is found,
+    as a fresh process would find it, and putting it back clears it."""
+    import shutil
+
+    data = project.root / "data"
+    clean = outcome(data)
+    shutil.move(data / "cases" / "yang-county", project.root / "yang-county")
+    gone, _ = outcome(data)
+    assert any("jiangsu-shaanxi/case.yaml" in p and "'yang-county'" in p for p in gone), gone
+    memo.clear()
+    assert outcome(data)[0] == gone
+    shutil.move(project.root / "yang-county", data / "cases" / "yang-county")
+    assert outcome(data) == clean
+    project.replace("data/regions.yaml", "- {id: xuyong,", "- {id: xuyong-renamed,")
+    renamed, _ = outcome(data)
+    assert any("longyou-xuyong/case.yaml" in p and "unknown region 'xuyong'" in p for p in renamed), renamed
+    assert any("longyou-xuyong/figures.csv" in p and "unknown region 'xuyong'" in p for p in renamed), renamed
+    memo.clear()
+    assert outcome(data)[0] == renamed
+    project.replace("data/regions.yaml", "- {id: xuyong-renamed,", "- {id: xuyong,")
+    assert outcome(data) == clean

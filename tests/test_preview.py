@@ -162,7 +162,7 @@ def test_a_rebuild_notes_its_time_once_casegen_has_written_so_the_next_passes_ov
     monkeypatch.setattr(preview, "_GENERATED", {})
     monkeypatch.setenv("CASEGEN_SERVE", "1")
     config = SimpleNamespace(site_dir=str(tmp_path / "site"), config_file_path=str(tmp_path / "mkdocs.yml"),
-                             theme=SimpleNamespace(dirs=[]))
+                             docs_dir=str(tmp_path / "build" / "docs"), theme=SimpleNamespace(dirs=[]))
     plugin = mkdocs_plugin.CasegenPlugin()
     try:
         for _ in range(2):  # the server's first build, then a save's
@@ -248,3 +248,88 @@ def test_the_servers_builder_takes_a_rebuild_with_nothing_to_do_as_done():
 
     with pytest.raises(ValueError):
         preview.skipping(failing)()
+
+
+def test_a_rebuild_lists_the_pages_and_what_was_written_since_the_last_and_notes_what_it_passed_over(tmp_path,
+                                                                                                     monkeypatch):
+    """MkDocs' own listing (get_files), as the preview makes it walk: a file that is no page, that this language's
+    build saw in the previous rebuild and that was not written since, is not listed (its output is in the site),
+    and is counted among the outputs all the same."""
+    import os
+    import time
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    docs = tmp_path / "docs"
+    for rel in ("index.md", "cases/a/index.md", "cases/a/charts/x.svg", "cases/a/charts/y.svg", "cases/a/d.csv"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("x", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    site = str(tmp_path / "site")
+    monkeypatch.setattr(preview, "DIRTY", True)
+    monkeypatch.setattr(preview, "_ASSETS", {})
+    monkeypatch.setattr(preview, "_PASSED", {})
+    import mkdocs.structure.files as listing
+
+    monkeypatch.setattr(listing, "os", listing.os)  # as it was, after the test
+    preview.list_quickly()
+    old = time.time() - 60
+    for rel in ("index.md", "cases/a/index.md", "cases/a/charts/x.svg", "cases/a/d.csv"):
+        os.utime(docs / rel, (old, old))
+    since = time.time() - 30  # y.svg was written after it: this rebuild's generation changed it
+
+    def listed() -> set[str]:
+        try:
+            return {f.src_uri for f in get_files(config)}
+        finally:
+            preview.end_listing()
+
+    preview.begin_listing(site, 1, str(docs), since)  # the server's first build: everything
+    every = listed()
+    assert every == {"index.md", "cases/a/index.md", "cases/a/charts/x.svg", "cases/a/charts/y.svg", "cases/a/d.csv"}
+    seen_before = [type("F", (), {"src_uri": uri, "is_documentation_page": lambda self, u=uri: u.endswith(".md"),
+                                  "abs_dest_path": f"{site}/{uri}"})() for uri in sorted(every)]
+    preview.seen(site, 1, seen_before, seen_before)
+
+    (docs / "cases/a/charts/z.svg").write_text("new", encoding="utf-8")  # a chart this rebuild added
+    preview.begin_listing(site, 1, str(docs), since)
+    assert listed() == {"index.md", "cases/a/index.md", "cases/a/charts/y.svg", "cases/a/charts/z.svg"}
+    assert preview.seen(site, 1, [], []) == {"cases/a/charts/x.svg", "cases/a/d.csv"}  # still outputs
+    assert "cases/a/charts/x.svg" in preview.passed_over()
+
+    preview.begin_listing(site, 2, str(docs), since)  # a language whose build did not see them: every file
+    assert listed() == every | {"cases/a/charts/z.svg"}
+
+
+def test_each_language_file_is_made_once_and_handed_out_as_mkdocs_static_i18n_makes_it(tmp_path, monkeypatch):
+    """The preview keeps mkdocs-static-i18n's file for each file and language (its paths, address and locale) and
+    hands out a copy with alternates of its own, as the plugin's function gives at every call."""
+    from types import SimpleNamespace
+
+    from mkdocs.structure.files import File
+    from mkdocs_static_i18n import suffix
+
+    original = suffix.create_i18n_file
+    monkeypatch.setattr(suffix, "create_i18n_file", original)  # as it was, after the test
+    preview.keep_language_files()
+    kept = suffix.create_i18n_file
+    assert kept is not original
+    config = SimpleNamespace(docs_dir=str(tmp_path / "docs"), site_dir=str(tmp_path / "site"), use_directory_urls=True)
+
+    def made(uri: str, lang: str, make):
+        return make(File(uri, config.docs_dir, config.site_dir, True), lang, "zh", ["zh", "en"], config)
+
+    shown = ("src_uri", "dest_uri", "url", "abs_dest_path", "name", "locale", "localization", "norm_src_uri",
+             "locale_alternate_of", "inclusion")
+    for uri in ("index.md", "index.en.md", "cases/a/index.md", "cases/a/index.en.md", "cases/a/charts/x.en.svg",
+                "cases/a/downloads/a.csv"):
+        for lang in ("zh", "en"):
+            want = made(uri, lang, original)
+            first, again = made(uri, lang, kept), made(uri, lang, kept)
+            for got in (first, again):
+                assert [getattr(got, a) for a in shown] == [getattr(want, a) for a in shown], (uri, lang)
+                assert got.alternates == {lang: got}
+            assert first is not again and first.alternates is not again.alternates
+    assert made("cases/b/index.en.md", "en", kept).url == made("cases/b/index.en.md", "en", original).url == "en/cases/b/"

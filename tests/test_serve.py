@@ -79,7 +79,7 @@ def test_an_edited_figure_shows_in_the_open_browser_without_a_manual_reload(serv
         english = re.sub(r"<[^>]+>", "", fetch(url.replace("/cases/", "/en/cases/")) or "")
         assert "3,917" in english and "3,250" not in english
         # the chart that draws the figure is drawn again and served; the assets that did not change stay served
-        # (the preview's MkDocs passes over them: casegen.preview.unchanged_assets)
+        # (the preview's MkDocs passes over them: casegen.preview.begin_listing)
         for chart in ("key-outcomes.svg", "key-outcomes.narrow.svg"):
             svg = fetch(url + "charts/" + chart) or ""
             assert "3917" in svg.replace(",", "") and "3250" not in svg.replace(",", ""), chart
