@@ -19,7 +19,9 @@ runs threads of its own (they wait on sockets and conditions while a rebuild run
 of them). It forks earlier, as soon as casegen has written (mkdocs_plugin.on_pre_build): a dirty rebuild renders
 a few pages, and listing the files is then as long as the rest, so each language lists its own at the same time.
 A child leaves the objects it shares with its parent out of the garbage collector's sight (``gc.freeze``): a
-collection would write to every page of memory they lie on, which the fork shares until one side writes. It keeps what each language's rebuild leaves in its process (casegen.preview, casegen.search_plugin):
+collection would write to every page of memory they lie on, which the fork shares until one side writes.
+
+The preview keeps what each language's rebuild leaves in its process (casegen.preview, casegen.search_plugin):
 the child hands what its builds left back to the parent through a pipe (``hand_back``), as if the parent had
 built them itself. Its first build runs the languages one after the other, so that the process holds every
 page's search weights; a child that has not ended after ``CHILD_TIMEOUT_S`` is stopped and the parent builds its

@@ -191,9 +191,9 @@ class Checker:
                     self.add(path, doc.line((name, i)), f"{name}.{i}",
                              f"'{clip(value)}' is listed twice (first as {name}.{values.index(value)})",
                              "remove the second entry", "duplicate")
-            if value == slug:
-                self.add(path, doc.line(("related", i)), f"related.{i}", "a case cannot be related to itself",
-                         "remove the entry", "reference")
+                if name == "related" and value == slug:
+                    self.add(path, doc.line(("related", i)), f"related.{i}", "a case cannot be related to itself",
+                             "remove the entry", "reference")
         for loc, value in _texts(story.model_dump()):
             if value.strip().startswith(PLACEHOLDERS):
                 self.add(path, doc.line(loc), ".".join(map(str, loc)), "placeholder text left from `casegen new`",

@@ -321,6 +321,14 @@ def test_an_id_listed_twice(minimal):
     assert (p.line, p.field) == (7, "mechanisms.1") and "listed twice" in p.message
 
 
+def test_a_case_related_to_itself_wherever_it_lists_itself(minimal):
+    minimal.replace(CASE, "mechanisms: [job-fairs]", "mechanisms: [job-fairs]\nrelated: [east-west, east-west]")
+    found = sorted((p.line, p.field, p.message) for p in minimal.problems())
+    assert [(line, field) for line, field, message in found if "related to itself" in message] == \
+        [(8, "related.0"), (8, "related.1")]
+    assert [field for _, field, message in found if "listed twice" in message] == ["related.1"]
+
+
 @pytest.mark.parametrize("url", ['https://example.org/a b', 'https://example.org/"><script>alert(1)</script>'])
 def test_a_url_with_spaces_quotes_or_brackets(minimal, url):
     minimal.append("data/sources.yaml", f"  url: '{url}'\n")
