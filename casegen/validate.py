@@ -217,17 +217,12 @@ class Checker:
         key = ("own-figures", path, id(doc), id(story), tuple(map(id, figures)), tuple(map(id, registers)),
                lib.figure_files.get(slug), slug in lib.figures)
 
-        def check(found: list[Problem]) -> tuple:
-            saved, self.problems = self.problems, found
-            try:
-                self._story_numbers(slug, story, path, doc)
-                self._key_figures(slug, story, path, doc)
-                self._mechanism_uses(slug, story, path, doc)
-            finally:
-                self.problems = saved
-            return doc, story, figures, registers  # kept alive with the results: the key's ids stay theirs
+        def check() -> None:
+            self._story_numbers(slug, story, path, doc)
+            self._key_figures(slug, story, path, doc)
+            self._mechanism_uses(slug, story, path, doc)
 
-        remembered(key, check, self.problems)
+        self._kept(key, check, doc, story, figures, registers)
 
     def _key_figures(self, slug: str, story, path: str, doc) -> None:
         """Each key figure names exactly one row of the case's figures.csv, and no row twice."""
