@@ -9,7 +9,7 @@ bytes are the same (the glyphs and their metrics do not change; tests/test_fonts
 ``subset_config`` writes the cut-down faces and a fontconfig file naming only them into the build
 cache; chart workers started with FONTCONFIG_FILE pointing at it see no other font. Where a chart holds
 a character the font lacks, the system's fonts are used instead, as before, so a fallback font is never
-lost. Without Noto Sans CJK or fontTools, charts render with the system's fonts (slower, same output).
+lost. Without Noto Sans CJK or uharfbuzz, charts render with the system's fonts (slower, same output).
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def characters(texts: Iterable[str]) -> set[int]:
 
 
 def _base(faces: dict[str, Path]) -> str:
-    """What every cut-down font of this machine derives from: the font files, fontTools and this code."""
-    from fontTools import version
+    """What every cut-down font of this machine derives from: the font files, HarfBuzz and this code."""
+    from uharfbuzz import __version__ as version
 
     stamp = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in faces.values()]
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -89,7 +89,7 @@ def largest_config(cache: Path) -> Path | None:
         return None
     try:
         base = cache / "fonts" / _base(faces)
-    except ImportError:  # no fontTools: no cut-down fonts
+    except ImportError:  # no uharfbuzz: no cut-down fonts
         return None
     return _covering(base, set()) if base.is_dir() else None
 
@@ -101,7 +101,7 @@ def subset_config(chars: set[int], cache: Path) -> Path | None:
     if faces is None:
         return None
     try:
-        import fontTools  # noqa: F401
+        import uharfbuzz  # noqa: F401
     except ImportError:
         return None
     base = cache / "fonts" / _base(faces)
@@ -131,25 +131,36 @@ def subset_config(chars: set[int], cache: Path) -> Path | None:
 
 def _cut(collection: Path, chars: set[int], out: Path) -> bool:
     """Write the Simplified Chinese face of ``collection`` with ``chars`` only; False if it lacks one."""
-    from fontTools import subset
-    from fontTools.ttLib import TTCollection
-
-    font = next((f for f in TTCollection(str(collection)).fonts
-                 if f["name"].getDebugName(1) == FAMILY), None)
-    if font is None:
+    data = cut(collection, chars, every=True)
+    if data is None:
         return False
-    cmap = font.getBestCmap()
-    if not chars <= cmap.keys():
-        return False
-    options = subset.Options()  # its layout features are the ones a shaper applies by default
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(chars | (set(EXTRA) & cmap.keys())))
-    subsetter.subset(font)
-    font.save(str(out))
+    out.write_bytes(data)
     return True
 
+
+def cut(collection: Path, chars: Iterable[int], every: bool = False) -> bytes | None:
+    """The Simplified Chinese face of ``collection`` cut down to ``chars`` (and EXTRA), as font file bytes; None
+    when the collection has no such face or, with ``every``, lacks one of ``chars``.
+
+    HarfBuzz's subsetter (uharfbuzz) cuts a face of Noto Sans CJK in about 20 ms; fontTools' took 1.7 s a
+    face, which a cold build and every preview edit with a character the font lacked waited for."""
+    import uharfbuzz as hb
+
+    blob = hb.Blob.from_file_path(str(collection))
+    face = next((f for f in (hb.Face(blob, i) for i in range(hb.Face(blob).count))
+                 if f.get_name(hb.OTNameIdPredefined.FONT_FAMILY) == FAMILY), None)
+    if face is None:
+        return None
+    has, chars = set(face.unicodes), set(chars)
+    if every and not chars <= has:
+        return None
+    subset_input = hb.SubsetInput()  # its layout features are the ones a shaper applies by default
+    subset_input.unicode_set.update((chars | set(EXTRA)) & has)
+    subset_input.name_id_set.clear()  # then inverted: every name (the default is 0-6), as fontTools kept them
+    subset_input.name_id_set.invert()  # fontconfig and vl-convert find the family by its name
+    subset_input.flags = hb.SubsetFlags.NOTDEF_OUTLINE
+    face_cut = hb.subset(face, subset_input)
+    return None if face_cut is None else face_cut.blob.data
 
 
 def private_copy(fontconfig: Path) -> Path:

@@ -7,15 +7,18 @@ therefore gets a font of its own: exactly its characters (never a radical), outl
 (fontTools' cu2qu), built from a cache of converted glyphs. A handout's font depends on its own text only, so
 an edit to one case leaves the other handouts' PDFs as they were.
 
-Converting a glyph takes milliseconds and opening Noto's 20 MB collection about a second: converted glyphs are
-kept in the build cache (print-glyphs/), and a build opens the collection only for characters it has not
-converted before. Without Noto Sans CJK (or fontTools) there is no font, and Chromium uses the system's.
+Converting a glyph takes milliseconds; opening Noto's 20 MB collection with fontTools took over a second, so
+the face is first cut down to the characters wanted with HarfBuzz (casegen.fonts.cut, milliseconds) and fontTools
+opens that. Converted glyphs are kept in the build cache (print-glyphs/), and a build cuts the collection only for
+characters it has not converted before. Without Noto Sans CJK (or fontTools and uharfbuzz) there is no font, and
+Chromium uses the system's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import os
 import pickle
@@ -40,14 +43,17 @@ def characters(document: str) -> frozenset[int]:
 
 
 def _stamp() -> str | None:
-    """What converted glyphs depend on: the system's Noto files, fontTools and this code; None without Noto."""
+    """What converted glyphs depend on: the system's Noto files, fontTools, HarfBuzz and this code; None without
+    Noto."""
     faces = fonts.system_faces()
     if faces is None:
         return None
     try:
         from fontTools import version
+        from uharfbuzz import __version__ as hb_version
     except ImportError:
         return None
+    version = f"{version}|{hb_version}"
     stamp = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in faces.values()]
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     return hashlib.sha256(json.dumps([stamp, version, code]).encode()).hexdigest()[:20]
@@ -120,11 +126,14 @@ def _convert(collection: str, chars: list[int], store: str) -> None:
     """Add the TrueType outlines of ``chars`` (those Noto has) to the pickle ``store``."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib import TTFont
 
     path = Path(store)
     data = _load(path)
-    font = next(f for f in TTCollection(collection).fonts if f["name"].getDebugName(1) == fonts.FAMILY)
+    cut = fonts.cut(Path(collection), chars)  # the characters it has, with Noto's metrics and outlines
+    if cut is None:
+        raise RuntimeError(f"{collection} has no face named {fonts.FAMILY}")
+    font = TTFont(io.BytesIO(cut))
     if not data:
         hhea, os2 = font["hhea"], font["OS/2"]
         data = {"glyphs": {}, "absent": set(), "metrics": {
@@ -159,8 +168,6 @@ def _write(path: Path, data: bytes) -> None:
 def build_face(store: dict, chars: frozenset[int], weight: str) -> bytes:
     """A TrueType font of the stored glyphs of ``chars``, in code point order: the same bytes for the same
     characters (no time stamp, no glyph names)."""
-    import io
-
     from fontTools.fontBuilder import FontBuilder
     from fontTools.ttLib.tables._g_l_y_f import Glyph
 

@@ -33,15 +33,15 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def jobs(tmp_path_factory) -> list[tuple]:
-    """The chart jobs of two stories, both languages: Chinese and English labels, bold titles, PNGs."""
+    """The chart jobs of a story in both languages: Chinese and English labels, bold titles, PNGs (one story:
+    each job is drawn with the system's 20 MB fonts too, the slow way this compares against)."""
     lib = validate(ROOT / "data")
     saved, charts.CACHE = charts.CACHE, tmp_path_factory.mktemp("cache")
     try:
         with charts.deferred() as jobs:
-            for slug in ("longyou-xuyong", "dongguan-zhaotong"):
-                for lang in ("zh", "en"):
-                    for chart in charts.case_charts(lib, slug, lang):
-                        charts.png(chart.svg)
+            for lang in ("zh", "en"):
+                for chart in charts.case_charts(lib, "longyou-xuyong", lang):
+                    charts.png(chart.svg)
     finally:
         charts.CACHE = saved
     assert len(jobs) >= 8 and any(want_png for _, _, want_png in jobs)

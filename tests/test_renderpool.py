@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 
-from browser import built_site  # noqa: F401 - the session's built site: its chart cache holds every chart
 
 SCRIPT = textwrap.dedent("""
     import pickle, sys
@@ -29,7 +28,9 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_units_rendered_in_forked_workers_are_the_units_rendered_here(built_site):  # noqa: F811
+# built_site is conftest's (the session's built site: its chart cache holds every chart). Imported here, it would
+# be a fixture of this module's own and build the site a second time.
+def test_units_rendered_in_forked_workers_are_the_units_rendered_here(built_site):
     import pickle
 
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(built_site.root)], capture_output=True,

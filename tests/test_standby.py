@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from conftest import ROOT
-from test_fonts import jobs, render  # noqa: F401 - the fixture: chart jobs of two stories, both languages
+from test_fonts import jobs, render  # noqa: F401 - the fixture: chart jobs of a story, both languages
 
 WARM = """
 import hashlib, json, os, sys
