@@ -67,7 +67,7 @@ jobs = [tuple(j) for j in json.load(open(sys.argv[1]))]
 charts.CACHE = Path(sys.argv[2])
 charts.warm_up()  # a preview started without a build: no cut-down font yet, so no workers
 assert standby.workers() == []
-charts.render_jobs(jobs[:2])  # the first edit is drawn as a build draws it, and makes a font
+charts.render_jobs(jobs[:2])  # the first edit makes a font, with which the workers start
 assert len(standby.workers()) >= 2, "the first edit did not start the warm workers"
 def nowhere_else(*args, **kwargs):
     raise AssertionError("drawn here or in a new pool, not by the warm workers")
@@ -82,6 +82,35 @@ print(len(list((charts.CACHE / "svg").rglob("*"))) > 0)
 
 def test_a_preview_started_without_a_font_starts_its_workers_with_the_first_edit(jobs, tmp_path):  # noqa: F811
     assert run(FIRST, jobs, tmp_path).split() == ["True"]
+
+
+NEW_CHARACTER = """
+import json, sys
+from pathlib import Path
+from casegen import charts, fonts
+from casegen.charts import engine, standby
+jobs = [tuple(j) for j in json.load(open(sys.argv[1]))]
+charts.CACHE = Path(sys.argv[2])
+fonts.subset_config(fonts.characters(job[1] for job in jobs), charts.CACHE)  # the library's font
+charts.warm_up()
+before = standby.workers()
+assert len(before) >= 2
+def nowhere_else(*args, **kwargs):
+    raise AssertionError("drawn here or in a new pool, not by the warm workers")
+engine._run_jobs, engine._pool = nowhere_else, nowhere_else
+# an editor names a place with a character no chart had: 龘 (in Noto Sans CJK, not in the library)
+edited = [(kind, text.replace("叙永", "叙永龘"), want) for kind, text, want in jobs if "叙永" in text][:2]
+assert len(edited) == 2
+charts.render_jobs(edited)
+after = standby.workers()
+drawn = charts.svg(json.loads(edited[0][1]))  # from the cache: drawn there by the workers
+print(len(after) >= 2, set(after).isdisjoint(before), ord("龘") in standby._CHARS, "龘" in drawn)
+"""
+
+
+def test_an_edit_with_a_character_new_to_the_library_is_drawn_by_warm_workers_started_again_with_it(
+        jobs, tmp_path):  # noqa: F811
+    assert run(NEW_CHARACTER, jobs, tmp_path).split() == ["True"] * 4
 
 
 SERVER = """

@@ -205,8 +205,13 @@ def render_jobs(jobs: list[tuple], workers: int | None = None) -> None:
     from . import standby
 
     chars = fonts.characters(job[1] for job in jobs)
-    if len(jobs) > 1 and standby.draw(jobs, chars):  # the live preview's warm workers
-        return
+    if len(jobs) > 1:
+        # the live preview's warm workers, started again first when their font lacks a character of these jobs
+        # (cutting the font takes milliseconds; a pool of its own would start as slowly, and the workers would
+        # still have to start again for the next edit)
+        standby.cover(CACHE, chars)
+        if standby.draw(jobs, chars):
+            return
     workers = workers or os.cpu_count() or 1
     conf = fonts.subset_config(chars, CACHE) if CACHE is not None else None
     work = sum(map(_cost, jobs))
@@ -236,7 +241,9 @@ def begin_jobs(jobs: list[tuple]) -> Callable[[], None]:
         from .. import fonts
         from . import standby
 
-        drawing = standby.submit(jobs, frozenset(fonts.characters(job[1] for job in jobs)))
+        chars = frozenset(fonts.characters(job[1] for job in jobs))
+        standby.cover(CACHE, chars)  # a character new to the warm workers' font: they start again with it first
+        drawing = standby.submit(jobs, chars)
         if drawing is not None:
             return lambda: standby.wait(drawing)
     render_jobs(jobs)

@@ -5,8 +5,9 @@ vl-convert, one at a time per process: most of what casegen adds to an editor's 
 Starting a pool for each edit costs more than it saves (a second: spawning, imports, vl-convert's runtime), so
 the preview's server starts one when it is up (``start``, from ``engine.warm_up``) and keeps it: its workers
 have drawn a first chart with the library's cut-down font and wait. ``draw`` gives them an edit's charts when
-that font has every character they need; else the build's own way is taken (``engine.render_jobs``), and
-``cover`` starts them again with a font that has the new characters too, for the next edit.
+that font has every character they need. When it lacks one (a character new to the library), ``cover`` first
+starts them again with a font that has the new characters too (casegen.fonts cuts it in milliseconds), and they
+draw the edit's charts and the next edits'.
 
 The workers ignore Ctrl-C (the server's, which its end passes on by closing the pool) and are stopped with
 the server on SIGTERM, each removing its copy of the font (casegen.fonts).
@@ -54,9 +55,9 @@ def start(cache: Path, fontconfig: Path, workers: int | None = None) -> None:
 
 
 def cover(cache: Path | None, chars: set[int]) -> None:
-    """After an edit's charts were drawn without the warm workers: when this process wants them and they lack a
-    character of ``chars`` (a first edit without a cut-down font, a character new to the library), start them
-    again with a font that has every one, so that the next edit is drawn by them."""
+    """When this process wants warm workers and they lack a character of ``chars`` (a first edit without a
+    cut-down font, a character new to the library), start them again with a font that has every one, so that
+    they can draw the charts of ``chars`` (engine.render_jobs and begin_jobs ask before they give them work)."""
     if not _WANTED or cache is None or (_POOL is not None and chars <= _CHARS):
         return
     from .. import fonts
