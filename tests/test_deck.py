@@ -201,3 +201,22 @@ def test_the_16_9_chart_pngs_and_the_gallery(built_site, lib):
                 assert f'href="../cases/{slug}/charts/{png.name}"' in gallery
                 assert f'src="../cases/{slug}/charts/{png.name.replace("-16x9.png", ".svg")}"' in gallery
         assert gallery.count("-16x9.png") == sum(1 for _ in (site / prefix).glob("*/*/charts/*-16x9.png"))
+
+
+@pytest.mark.parametrize("lang,size,bold,color", [("zh", 40, True, deck.ACCENT), ("en", 10.5, False, deck.MUTED),
+                                                   ("en", 12.3, True, deck.INK)])
+def test_a_runs_font_is_the_xml_python_pptx_writes_with_the_east_asian_font_after_the_latin(lang, size, bold, color):
+    from lxml import etree
+    from pptx.util import Pt
+
+    prs = Presentation()
+    frame = prs.slides.add_slide(prs.slide_layouts[6]).shapes.add_textbox(0, 0, 100, 100).text_frame
+    ours, theirs = frame.paragraphs[0].add_run(), frame.add_paragraph().add_run()
+    ours.text = theirs.text = "东西 East"
+    deck._font(ours, lang, size, bold, color)
+    theirs.font.size, theirs.font.bold, theirs.font.name = Pt(size), bold, deck.LATIN_FONT[lang]
+    theirs.font.color.rgb = color
+    rpr = theirs._r.get_or_add_rPr()
+    rpr.find(qn("a:latin")).addnext(rpr.makeelement(qn("a:ea"), {"typeface": deck.EA_FONT}))
+    assert etree.tostring(ours._r) == etree.tostring(theirs._r)
+    assert ours.font.size == Pt(size) and ours.font.bold is bold and ours.font.color.rgb == color
