@@ -166,3 +166,47 @@ def test_language_selector_links_to_the_same_page(tab, start, lang, target):
     page.wait_for_url(tab.base + target)
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("article h1").first.is_visible()
+
+
+# Where Chromium draws each text of a chart, and each line (an axis, a target's mark): boxes in pixels.
+CHART_BOXES = """
+() => {
+  const boxes = [];
+  for (const el of document.querySelectorAll('svg text, svg path, svg line')) {
+    const r = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (el.tagName === 'text') {
+      if (r.width > 0 && el.textContent.trim()) boxes.push({kind: 'text', what: el.textContent.trim(),
+                                                            x: r.left, y: r.top, w: r.width, h: r.height});
+    } else if ((r.width < 3 || r.height < 3) && (r.width > 0 || r.height > 0) && style.stroke !== 'none'
+               || (r.width < 3 && r.height > 3 && style.fill !== 'none')) {
+      boxes.push({kind: 'line', what: el.tagName, x: r.left - 1, y: r.top - 1, w: Math.max(r.width, 2),
+                  h: Math.max(r.height, 2)});
+    }
+  }
+  return boxes;
+}
+"""
+
+
+def _overlap(a: dict, b: dict, tolerance: float = 1.5) -> bool:
+    return (min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > tolerance
+            and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > tolerance)
+
+
+def test_no_text_of_a_chart_runs_into_another_text_or_a_line(chromium, built_site):
+    # at both widths and in both languages: a wrapped heading, a tier's name beside its bars on a phone, a value
+    # over its dot; a number written over its own bar is meant (the stacked shares)
+    svgs = sorted((built_site.root / "site").glob("**/charts/*.svg"))
+    assert len(svgs) >= 100 and any(".narrow." in p.name for p in svgs)
+    page = chromium.new_page()
+    clashes = []
+    for svg in svgs:
+        page.goto(svg.as_uri())
+        boxes = page.evaluate(CHART_BOXES)
+        texts = [b for b in boxes if b["kind"] == "text"]
+        for i, text in enumerate(texts):
+            clashes += [f"{svg.relative_to(built_site.root / 'site')}: {text['what']!r} and {other['what']!r}"
+                        for other in texts[i + 1:] + [b for b in boxes if b["kind"] == "line"]
+                        if _overlap(text, other)]
+    page.close()
+    assert not clashes, "\n".join(clashes[:20])

@@ -71,6 +71,9 @@ class Bar:
 TONES = {"accent": ACCENT, "grey": GREY, "light": ACCENT_LIGHT}
 
 
+LABEL_X = 6  # a bar's label starts this far right of the zero line, which runs down beside it
+
+
 def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = None,
           scale_end: float | None = None) -> dict:
     """Horizontal bars with the label above each bar (long names need no axis space), the value at
@@ -81,7 +84,7 @@ def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = 
     wrapped = []
     for b in bars:
         meta_w = text_width(b.meta, meta_size) + 16 if b.meta and not stacked else 0
-        wrapped.append(wrap(b.label, width - meta_w, label_size))
+        wrapped.append(wrap(b.label, width - meta_w - LABEL_X, label_size))
     max_lines = max(len(lines) for lines in wrapped)
     rows = []
     for b, lines in zip(bars, wrapped):
@@ -119,10 +122,10 @@ def _bars(bars: list[Bar], lang: str, width: float = WIDTH, title: str | None = 
          "encoding": {"y": y, "x": {"value": 0}, "text": {"field": "t"}}},
         {"mark": {"type": "text", "align": "left", "baseline": "line-top", "yOffset": label_top, "lineBreak": "\n",
                   "lineHeight": line_h, "fontSize": label_size, "color": INK},
-         "encoding": {"y": y, "x": {"value": 0}, "text": {"field": "label"}}},
+         "encoding": {"y": y, "x": {"value": LABEL_X}, "text": {"field": "label"}}},
         {"mark": {"type": "text", "align": "left" if stacked else "right", "baseline": "line-bottom",
                   "yOffset": label_off, "lineHeight": line_h, "fontSize": meta_size, "color": MUTED},
-         "encoding": {"y": y, "x": {"value": 0 if stacked else width}, "text": {"field": "meta"}}},
+         "encoding": {"y": y, "x": {"value": LABEL_X if stacked else width}, "text": {"field": "meta"}}},
         {"data": {"values": [{}]}, "mark": {"type": "rule", "color": RULE, "strokeWidth": 1},
          "encoding": {"x": {"datum": 0, "type": "quantitative", "scale": {"domain": [0, dmax], "nice": False}}}},
     ]

@@ -46,7 +46,7 @@ def _code_panel(ctx: _Ctx, metric_id: str, figures: list[Figure], names: dict[st
     for f in figures:
         if above:
             groups.append({"x": 0, "y": y + 12, "t": names[f.category]})
-            y += 20
+            y += 26  # the value stands above its dot: clear of the name above it
         cy = y + 24
         if not above:
             groups.append({"x": 0, "y": cy, "t": names[f.category]})
