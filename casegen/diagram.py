@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from html import escape
 
+from .charts.text import text_width
 from .load import Library
 
-WIDTH, ROW, TOP = 720, 56, 40
+ROW, TOP = 56, 40
+# Across: a margin, the eastern names (right-aligned), a gap, the arrows, a gap, the western names, a margin. The
+# drawing is as wide as its names need, so that on a phone it shrinks little and its western side shows too.
+MARGIN, GAP, ARROW = 12, 10, 150
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 ACCENT, GREY, INK = "#3949ab", "#9e9e9e", "#212121"
 
@@ -40,15 +44,22 @@ def pairings_svg(lib: Library, lang: str, links: dict[str, str] | None = None) -
 
     heading_east, heading_west = ("东部帮扶方", "西部受援方") if lang == "zh" else ("Helping (east)", "Helped (west)")
     title = "东西部劳务协作结对" if lang == "zh" else "East–West labour cooperation pairings"
+    legend = "实线：省级结对；虚线：市县结对" if lang == "zh" else "Solid: provincial pairing; dashed: city or county pairing"
+    east_x = MARGIN + max([text_width(heading_east, 14), *(text_width(name(r), 16) for r in easts)])
+    start, end = east_x + GAP, east_x + GAP + ARROW   # the arrows
+    west_x = end + GAP
+    width = max(round(west_x + max([text_width(heading_west, 14), *(text_width(name(r), 16) for r in wests)])
+                      + MARGIN), round(text_width(legend, 14) + 2 * MARGIN))
+    bend = (start + end) / 2
     role = 'role="group"' if links else 'role="img"'
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" {role} aria-labelledby="pairings-title" font-family="{FONT}" class="cg-d">',
              f'<title id="pairings-title">{escape(title)}</title>',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
              f'orient="auto"><path class="cg-d-accent-fill" d="M0,0 L10,5 L0,10 z" fill="{ACCENT}"/></marker></defs>',
-             f'<text class="cg-d-muted" x="190" y="22" font-size="14" fill="{GREY}" text-anchor="end">'
+             f'<text class="cg-d-muted" x="{east_x:.0f}" y="22" font-size="14" fill="{GREY}" text-anchor="end">'
              f'{escape(heading_east)}</text>',
-             f'<text class="cg-d-muted" x="522" y="22" font-size="14" fill="{GREY}">{escape(heading_west)}</text>']
+             f'<text class="cg-d-muted" x="{west_x:.0f}" y="22" font-size="14" fill="{GREY}">{escape(heading_west)}</text>']
     # one arrow per pairing: cases sharing a pairing (and its level) would draw the same path again; it links
     # to the first of them
     pairings: dict[tuple, str] = {}
@@ -58,7 +69,7 @@ def pairings_svg(lib: Library, lang: str, links: dict[str, str] | None = None) -
     for (east, west, level), slug in pairings.items():
         y1, y2 = y(east_row[east], len(easts)), y(west_row[west], len(wests))
         dash = "" if level == "province" else ' stroke-dasharray="5 4"'
-        curve = f"M 200 {y1:.1f} C 360 {y1:.1f}, 360 {y2:.1f}, 512 {y2:.1f}"
+        curve = f"M {start:.0f} {y1:.1f} C {bend:.0f} {y1:.1f}, {bend:.0f} {y2:.1f}, {end:.0f} {y2:.1f}"
         arrow = (f'<path class="cg-d-accent" d="{curve}" fill="none" stroke="{ACCENT}" stroke-width="2"{dash} '
                  f'marker-end="url(#arrow)"/>')
         if links:
@@ -71,16 +82,15 @@ def pairings_svg(lib: Library, lang: str, links: dict[str, str] | None = None) -
     for slug, case in cases:
         by_west.setdefault(case.west, []).append(slug)
     for i, region_id in enumerate(easts):
-        parts.append(f'<text class="cg-d-ink" x="190" y="{y(i, len(easts)) + 5:.1f}" font-size="16" fill="{INK}" '
+        parts.append(f'<text class="cg-d-ink" x="{east_x:.0f}" y="{y(i, len(easts)) + 5:.1f}" font-size="16" fill="{INK}" '
                      f'text-anchor="end">{escape(name(region_id))}</text>')
     for i, region_id in enumerate(wests):
-        label = (f'<text class="cg-d-ink" x="522" y="{y(i, len(wests)) + 5:.1f}" font-size="16" fill="{INK}">'
+        label = (f'<text class="cg-d-ink" x="{west_x:.0f}" y="{y(i, len(wests)) + 5:.1f}" font-size="16" fill="{INK}">'
                  f'{escape(name(region_id))}</text>')
         if links and len(by_west.get(region_id, [])) == 1:
             label = f'<a href="{escape(links[by_west[region_id][0]])}" class="cg-d-link">{label}</a>'
         parts.append(label)
-    legend = "实线：省级结对；虚线：市县结对" if lang == "zh" else "Solid: provincial pairing; dashed: city or county pairing"
-    parts.append(f'<text class="cg-d-muted" x="{WIDTH / 2:.0f}" y="{height - 4}" font-size="12" fill="{GREY}" '
+    parts.append(f'<text class="cg-d-muted" x="{width / 2:.0f}" y="{height - 4}" font-size="14" fill="{GREY}" '
                  f'text-anchor="middle">{escape(legend)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

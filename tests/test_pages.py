@@ -493,12 +493,12 @@ def test_each_pairing_of_the_diagram_links_to_its_case(built_site, lib):
             assert f'href="cases/{slug}/"' in svg, (lang, slug)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_diagram_is_legible_in_both_colour_schemes_and_on_a_phone(chromium, site_url, scheme):
+@pytest.mark.parametrize("scheme,home", [("light", "/en/"), ("dark", "/en/"), ("light", "/")])
+def test_the_diagram_is_legible_in_both_colour_schemes_and_on_a_phone(chromium, site_url, scheme, home):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     try:
         page_ = context.new_page()
-        page_.goto(site_url + "/en/")
+        page_.goto(site_url + home)
         found = page_.evaluate("""() => {
             const lum = c => { const [r, g, b] = c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
                                return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
@@ -506,9 +506,14 @@ def test_the_diagram_is_legible_in_both_colour_schemes_and_on_a_phone(chromium, 
             const label = document.querySelector(".cg-diagram .cg-d-ink");
             const svg = document.querySelector(".cg-diagram svg");
             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-            return {bg, ink: lum(getComputedStyle(label).fill), px: 16 * scale};
+            // every name and arrow in sight, the western side too: nothing past the screen's edge or scrolled away
+            const right = Math.max(...[...svg.querySelectorAll("text, path")].map(e => e.getBoundingClientRect().right));
+            const scroller = document.querySelector(".cg-diagram-scroll");
+            return {bg, ink: lum(getComputedStyle(label).fill), px: 16 * scale, right, screen: window.innerWidth,
+                    hidden: scroller.scrollWidth - scroller.clientWidth};
         }""")
         assert abs(found["bg"] - found["ink"]) > 0.5, found  # dark text on light, light text on dark
         assert found["px"] >= 11, found
+        assert found["right"] <= found["screen"] and found["hidden"] <= 0, found
     finally:
         context.close()
