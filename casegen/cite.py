@@ -98,7 +98,8 @@ def cite(slug: str, title: str, lang: str, url: str | None, changed: str | None)
         bib_fields += [f"  howpublished = {{\\url{{{url}}}}}", f"  url = {{{url}}}"]
     bib_fields.append(f"  language = {{{'chinese' if lang == 'zh' else 'english'}}}")
     if changed:
-        bib_fields += [f"  year = {{{year}}}", f"  month = {{{int(month)}}}", f"  note = {{Data last changed {changed}}}"]
+        note = f"数据最后修改：{changed}" if lang == "zh" else f"Data last changed {changed}"  # the page's words
+        bib_fields += [f"  year = {{{year}}}", f"  month = {{{int(month)}}}", f"  note = {{{note}}}"]
     bibtex = f"@misc{{ewlc-{slug}-{lang},\n" + ",\n".join(bib_fields) + "\n}"
     item = {"id": f"ewlc-{slug}-{lang}", "type": "webpage", "title": title, "author": [{"literal": publisher}],
             "container-title": publisher, "language": "zh-CN" if lang == "zh" else "en"}

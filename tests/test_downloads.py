@@ -55,6 +55,8 @@ def test_citations_name_the_stable_url_and_the_date_the_data_changed():
     assert e.apa == ("East–West Labour Cooperation Case Library. (2026, November 20). Longyou–Xuyong labour "
                      "cooperation. https://x.org/en/cases/longyou-xuyong/")
     assert "@misc{ewlc-longyou-xuyong-en," in e.bibtex and "year = {2026}" in e.bibtex
+    # the note in the page's language, as the rest of the page
+    assert "note = {Data last changed 2026-11-20}" in e.bibtex and "note = {数据最后修改：2026-11-20}" in c.bibtex
     csl = json.loads(e.csl)[0]
     assert csl["URL"].endswith("/en/cases/longyou-xuyong/") and csl["issued"]["date-parts"] == [[2026, 11, 20]]
 
