@@ -424,12 +424,16 @@ def test_the_case_list_sorts_and_the_data_page_filters_in_the_browser(tab):
 
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
-def test_on_a_phone_each_row_of_a_data_page_is_a_card_with_its_cells_named(chromium, site_url, prefix):
+@pytest.mark.parametrize("path,box,least", [("cases/longyou-xuyong/data/", ".cg-data", 100), ("cases/", ".cg-cases", 7),
+                                            ("mechanisms/", ".cg-sortable", 10)])
+def test_on_a_phone_each_row_of_a_data_page_is_a_card_with_its_cells_named(chromium, site_url, prefix, path, box,
+                                                                           least):
     """At 390 px the six columns squeezed each row into a strip hundreds of pixels tall: each row is a card, its
     cells one under the other, each under its column's name; the page does not scroll sideways. On a desktop
-    it is a table, and to a screen reader it stays one (roles)."""
-    shown = """() => {
-        const table = document.querySelector('.cg-data table');
+    it is a table, and to a screen reader it stays one (roles). The same for the list of cases and of
+    mechanisms."""
+    shown = """box => {
+        const table = document.querySelector(box + ' table');
         const names = [...table.tHead.rows[0].cells].map(th => th.textContent.trim());
         const rows = [...table.tBodies[0].rows];
         const cells = rows.flatMap(r => [...r.cells].slice(1).map((td, i) => [td, names[i + 1]]));
@@ -444,11 +448,11 @@ def test_on_a_phone_each_row_of_a_data_page_is_a_card_with_its_cells_named(chrom
         context = chromium.new_context(viewport={"width": width, "height": 844})
         try:
             page_ = context.new_page()
-            page_.goto(f"{site_url}/{prefix}cases/longyou-xuyong/data/")
-            found = page_.evaluate(shown)
+            page_.goto(f"{site_url}/{prefix}{path}")
+            found = page_.evaluate(shown, box)
         finally:
             context.close()
-        assert found["rows"] > 100 and found["roles"] == ["table", "row", "cell"], found
+        assert found["rows"] >= least and found["roles"] == ["table", "row", "cell"], found
         if card:
             assert found["sideways"] <= 0 and found["misnamed"] == 0 and found["stacked"] == found["rows"], found
         else:

@@ -114,7 +114,8 @@
       if (!table || table.dataset.cgReady) { return; }
       table.dataset.cgReady = "1";
       makeSortable(table, box.dataset.sortLabel || "", lang);
-      if (box.classList.contains("cg-data")) { makeFilterable(box, table); nameCells(table); }
+      if (box.classList.contains("cg-data")) { makeFilterable(box, table); }
+      nameCells(table);  // a phone shows each row as a card, each cell under its column's name (pages.css)
     });
   }
 
