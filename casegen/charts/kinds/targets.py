@@ -76,14 +76,13 @@ def targets(ctx: _Ctx) -> Chart | None:
                     texts_n.append({"x": TIER_X + 4, "y": y + 11, "t": "\n".join(tier_lines)})
                     y += 15 * len(tier_lines) + 7
                     row_h = 24
+                    cy = y + row_h / 2
+                    axis.append({"x": plot_x0, "y": cy - 12, "y2": cy + 12})  # the bars' zero line, row by row
                 else:  # the tier left of its bars, wrapped into its column
                     tier_lines = wrap(ctx.category(tier), label_w - TIER_X - 6, 13) if tier else [""]
                     row_h = max(24, 15 * len(tier_lines) + 9)
-                cy = y + row_h / 2
-                if not phone:
+                    cy = y + row_h / 2
                     texts_n.append({"x": TIER_X, "y": cy - 7.5 * (len(tier_lines) - 1), "t": "\n".join(tier_lines)})
-                else:
-                    axis.append({"x": plot_x0, "y": cy - 12, "y2": cy + 12})
                 if exp:
                     rects.append({"x": sx(0), "x2": sx(float(ctx.in_unit(exp, unit_id))), "y": cy - 8, "y2": cy + 8,
                                   "c": ACCENT_LIGHT})
@@ -102,7 +101,7 @@ def targets(ctx: _Ctx) -> Chart | None:
                     f"{ctx.w(k)} {ctx.label(f, unit_id, with_unit=True)}" for k, f in
                     zip(("col_actual", "col_expected", "col_target"), (act, exp, tgt)) if f)
                 y += row_h
-            if not phone:  # the bars' zero line: beside the rows, never through a heading (a phone's: each row's)
+            if not phone:  # the bars' zero line: beside the rows, never through a heading
                 axis.append({"x": plot_x0, "y": top, "y2": y})
         y += 4
         left = [r for r in texts_n if r.get("a") != "right"]
