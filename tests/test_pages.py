@@ -425,13 +425,13 @@ def test_the_case_list_sorts_and_the_data_page_filters_in_the_browser(tab):
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
 @pytest.mark.parametrize("path,box,least", [("cases/longyou-xuyong/data/", ".cg-data", 100), ("cases/", ".cg-cases", 7),
-                                            ("mechanisms/", ".cg-sortable", 10)])
+                                            ("mechanisms/", ".cg-sortable", 10), ("", ".cg-cards", 5)])
 def test_on_a_phone_each_row_of_a_data_page_is_a_card_with_its_cells_named(chromium, site_url, prefix, path, box,
                                                                            least):
     """At 390 px the six columns squeezed each row into a strip hundreds of pixels tall: each row is a card, its
     cells one under the other, each under its column's name; the page does not scroll sideways. On a desktop
     it is a table, and to a screen reader it stays one (roles). The same for the list of cases and of
-    mechanisms."""
+    mechanisms, and the home page's headline figures."""
     shown = """box => {
         const table = document.querySelector(box + ' table');
         const names = [...table.tHead.rows[0].cells].map(th => th.textContent.trim());

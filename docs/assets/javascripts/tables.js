@@ -1,4 +1,5 @@
-/* Sorting and filtering for the tables of the data pages (.cg-data) and overviews (.cg-sortable).
+/* Sorting and filtering for the tables of the data pages (.cg-data) and overviews (.cg-sortable); on a phone
+   those and the home page's headline figures (.cg-cards) show each row as a card (pages.css), its cells named.
    Progressive: without JavaScript the tables are complete and in their natural order; this adds buttons
    to the column headings and, on a data page, a filter box. Nothing is fetched. */
 (function () {
@@ -109,11 +110,11 @@
 
   function init() {
     var lang = document.documentElement.lang || "zh";
-    document.querySelectorAll(".cg-data, .cg-sortable").forEach(function (box) {
+    document.querySelectorAll(".cg-data, .cg-sortable, .cg-cards").forEach(function (box) {
       var table = box.querySelector("table");
       if (!table || table.dataset.cgReady) { return; }
       table.dataset.cgReady = "1";
-      makeSortable(table, box.dataset.sortLabel || "", lang);
+      if (!box.classList.contains("cg-cards")) { makeSortable(table, box.dataset.sortLabel || "", lang); }
       if (box.classList.contains("cg-data")) { makeFilterable(box, table); }
       nameCells(table);  // a phone shows each row as a card, each cell under its column's name (pages.css)
     });
