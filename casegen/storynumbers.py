@@ -375,10 +375,18 @@ class Finding:
     marked: int | None             # the not_figures entry that lists it, or None
 
 
-def _marks(text: str, lang: str, not_figures) -> list[tuple[int, int, int]]:
-    """(start, end, entry index) of every place in ``text`` that an entry of not_figures marks."""
-    return [(a, b, i) for i, entry in enumerate(not_figures) if entry.lang in (lang, "both")
-            for a, b in marked_spans(text, entry.number)]
+def _entries(not_figures) -> list[tuple[int, str, str]]:
+    """(index, language, number as written) of each entry of not_figures that has a number."""
+    return [(i, entry.lang, written) for i, entry in enumerate(not_figures) if (written := entry.number.strip())]
+
+
+def _marks(text: str, lang: str, not_figures, entries: list[tuple[int, str, str]] | None = None
+           ) -> list[tuple[int, int, int]]:
+    """(start, end, entry index) of every place in ``text`` that an entry of not_figures marks (``entries``: its
+    ``_entries``, made once for the many texts of a story)."""
+    return [(a, b, i) for i, entry_lang, written in (_entries(not_figures) if entries is None else entries)
+            if entry_lang in (lang, "both") and written in text  # most entries are in few texts
+            for a, b in marked_spans(text, written)]
 
 
 def _marked(number: Number, marks: list[tuple[int, int, int]]) -> int | None:
@@ -389,8 +397,8 @@ def _marked(number: Number, marks: list[tuple[int, int, int]]) -> int | None:
     return None
 
 
-def _years(text: str, units) -> set[float]:
-    return {n.value for n in find(text, "zh", units) if n.exempt == "year"}
+def _years(numbers: list[Number]) -> set[float]:
+    return {n.value for n in numbers if n.exempt == "year"}
 
 
 def findings(story, figures: list[FigureValue], units: dict[str, tuple[str, float]]) -> list[Finding]:
@@ -401,12 +409,20 @@ def findings(story, figures: list[FigureValue], units: dict[str, tuple[str, floa
     out = []
     by_line = sorted(figures, key=lambda f: f.line)
     texts = story_texts(story)
+    entries = _entries(story.not_figures)
+    found: dict[tuple[str, str], list[Number]] = {}  # a Chinese text is read for itself and for its English twin
+
+    def numbers(text: str, lang: str) -> list[Number]:
+        if (text, lang) not in found:
+            found[(text, lang)] = find(text, lang, unit_ids)
+        return found[(text, lang)]
+
     chinese = {loc[:-1]: text for loc, lang, text in texts if lang == "zh"}
     for loc, lang, text in texts:
-        marks = _marks(text, lang, story.not_figures)
-        years = _years(chinese.get(loc[:-1], ""), unit_ids) if lang == "en" else set()
+        marks = _marks(text, lang, story.not_figures, entries)
+        years = _years(numbers(chinese.get(loc[:-1], ""), "zh")) if lang == "en" else set()
         used: set[int] = set()
-        for number in find(text, lang, unit_ids):
+        for number in numbers(text, lang):
             if number.exempt:
                 continue
             marked = _marked(number, marks)
@@ -420,8 +436,9 @@ def findings(story, figures: list[FigureValue], units: dict[str, tuple[str, floa
 def unused(story) -> list[int]:
     """Indexes of the not_figures entries that mark nothing in the texts of their language."""
     used = set()
+    entries = _entries(story.not_figures)
     for loc, lang, text in story_texts(story):
-        used |= {i for _, _, i in _marks(text, lang, story.not_figures)}
+        used |= {i for _, _, i in _marks(text, lang, story.not_figures, entries)}
     return [i for i in range(len(story.not_figures)) if i not in used]
 
 
