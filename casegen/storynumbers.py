@@ -380,12 +380,10 @@ def _entries(not_figures) -> list[tuple[int, str, str]]:
     return [(i, entry.lang, written) for i, entry in enumerate(not_figures) if (written := entry.number.strip())]
 
 
-def _marks(text: str, lang: str, not_figures, entries: list[tuple[int, str, str]] | None = None
-           ) -> list[tuple[int, int, int]]:
-    """(start, end, entry index) of every place in ``text`` that an entry of not_figures marks (``entries``: its
+def _marks(text: str, lang: str, entries: list[tuple[int, str, str]]) -> list[tuple[int, int, int]]:
+    """(start, end, entry index) of every place in ``text`` that an entry of not_figures marks (``entries``: their
     ``_entries``, made once for the many texts of a story)."""
-    return [(a, b, i) for i, entry_lang, written in (_entries(not_figures) if entries is None else entries)
-            if entry_lang in (lang, "both") and written in text  # most entries are in few texts
+    return [(a, b, i) for i, entry_lang, written in entries if entry_lang in (lang, "both")
             for a, b in marked_spans(text, written)]
 
 
@@ -419,7 +417,7 @@ def findings(story, figures: list[FigureValue], units: dict[str, tuple[str, floa
 
     chinese = {loc[:-1]: text for loc, lang, text in texts if lang == "zh"}
     for loc, lang, text in texts:
-        marks = _marks(text, lang, story.not_figures, entries)
+        marks = _marks(text, lang, entries)
         years = _years(numbers(chinese.get(loc[:-1], ""), "zh")) if lang == "en" else set()
         used: set[int] = set()
         for number in numbers(text, lang):
@@ -438,7 +436,7 @@ def unused(story) -> list[int]:
     used = set()
     entries = _entries(story.not_figures)
     for loc, lang, text in story_texts(story):
-        used |= {i for _, _, i in _marks(text, lang, story.not_figures, entries)}
+        used |= {i for _, _, i in _marks(text, lang, entries)}
     return [i for i in range(len(story.not_figures)) if i not in used]
 
 
@@ -447,7 +445,7 @@ def links(text: str, lang: str, figures: list[FigureValue], units: dict[str, tup
     """(start, end, figures.csv line) of each number in ``text`` that states a figure: what a page links."""
     unit_ids = list(units) + list(EXTRA_UNITS_ZH)
     by_line = sorted(figures, key=lambda f: f.line)
-    marks = _marks(text, lang, not_figures)
+    marks = _marks(text, lang, _entries(not_figures))
     out = []
     used: set[int] = set()
     for number in find(text, lang, unit_ids):

@@ -48,8 +48,7 @@ def targets(ctx: _Ctx) -> Chart | None:
     unit_ids = []
     alt_items = []
     for bi, (dim, ms) in enumerate(blocks.items()):
-        figs = [f for m in ms for r in rows_by_metric[m] for f in r[1:] if f]
-        unit_id = max({f.unit for f in figs}, key=[f.unit for f in figs].count)
+        figs, unit_id = _block(ms, rows_by_metric)
         unit_ids.append(unit_id)
         dmax = max(0.0, *(float(ctx.in_unit(f, unit_id)) for f in figs)) * 1.04
         sx = _scale(dmax, plot_x0, plot_x1)
@@ -143,12 +142,15 @@ def _widths(ctx: _Ctx, rows_by_metric: dict, blocks: dict) -> tuple[float, float
     if ctx.width >= WIDTH:
         return 140, 72, 14
     heads = [text_width(ctx.w(k), 13) * BOLD for k in ("col_actual", "col_expected", "col_target")]
-    values = []
-    for ms in blocks.values():
-        figs = [f for m in ms for r in rows_by_metric[m] for f in r[1:] if f]
-        unit_id = max({f.unit for f in figs}, key=[f.unit for f in figs].count)
-        values += [text_width(ctx.label(f, unit_id), 14) for f in figs]
+    values = [text_width(ctx.label(f, unit_id), 14) for figs, unit_id in (_block(ms, rows_by_metric)
+                                                                         for ms in blocks.values()) for f in figs]
     return TIER_X, max(56.0, max(heads + values) + 8), 8
+
+
+def _block(ms: list[str], rows_by_metric: dict) -> tuple[list[Figure], str]:
+    """The figures a block of one dimension draws, and the unit its numbers are written in (the most used)."""
+    figs = [f for m in ms for r in rows_by_metric[m] for f in r[1:] if f]
+    return figs, max({f.unit for f in figs}, key=[f.unit for f in figs].count)
 
 
 ORDER = 2  # place on the page, among the kinds
