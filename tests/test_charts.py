@@ -343,3 +343,22 @@ def test_survey_shares_are_percentages_and_code_means_spell_out_their_codes(draw
 
 def test_a_library_without_survey_figures_draws_no_survey(drawn):
     assert not [c for c in drawn[("shandong-chongqing", "zh")] if c.id == "worker-survey"]
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("Share with vocational training: Locally employed workers (n\u00a0=\u00a0166)", "(n\u00a0=\u00a0166)"),
+    ("Codes: 1 = primary school or less, 2 = middle school, 3 = high school or vocational college", "3 = high"),
+    ("编码：1=小学及以下，2=中学，3=高中及高专，4=大学及大专", "3=高"),
+    ("受访者中外出务工的劳动力共计有166人，其中多数在浙江省务工", "166人"),
+])
+@pytest.mark.parametrize("width", range(120, 420, 7))
+def test_a_line_never_breaks_inside_a_count_a_number_and_its_unit_or_an_equation(text, whole, width):
+    lines = charts.wrap(text, width, 13)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert any(whole in line for line in lines), lines
+
+
+def test_a_survey_group_names_its_count_with_no_break_spaces(drawn):
+    for svg in (chart(drawn, "longyou-xuyong", "worker-survey", "en").svg_narrow,
+                chart(drawn, "longyou-xuyong", "income-by-group", "en").svg):
+        assert "(n\u00a0=\u00a0166)" in svg and "(n =" not in svg and "166)" not in svg_texts(svg)

@@ -13,7 +13,7 @@ def _char_width(c: str) -> float:
     """Width of one character in em, a slight overestimate for Noto Sans CJK (so wrapped text fits)."""
     if "\u2e80" <= c <= "\uffef":
         return 1.0
-    if c == " ":
+    if c in " \u00a0":
         return 0.28
     if c in "il.,:;'|!()[]":
         return 0.3
@@ -26,17 +26,35 @@ def text_width(s: str, size: float) -> float:
     return sum(_char_width(c) for c in s) * size
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9.,%/&'’\-–+*()]+ ?| |.")
+# a no-break space and "=" are part of a word ("n = 166" is written with no-break spaces)
+_TOKEN = re.compile(r"[A-Za-z0-9.,%/&'’\-–+*()=\u00a0]+ ?| |.")
 _NO_LINE_START = set("，。、；：）》」』’”%,.;:)")
+
+
+def _glued(before: str, tok: str) -> bool:
+    """Whether no line may break between ``before`` and ``tok``: a number and the CJK unit after it ("166人",
+    "2018年"), and "=" with the words on both its sides ("3 = high school")."""
+    return (before[-1:].isdigit() and len(tok) == 1 and "\u2e80" <= tok <= "\uffef") \
+        or tok.startswith("=") or before.rstrip().endswith("=")
+
+
+def _pieces(s: str) -> list[str]:
+    """The tokens of ``s`` with those that must stay together joined."""
+    pieces: list[str] = []
+    for tok in _TOKEN.findall(s):
+        if pieces and _glued(pieces[-1], tok):
+            pieces[-1] += tok
+        else:
+            pieces.append(tok)
+    return pieces
 
 
 def wrap(s: str, width: float, size: float) -> list[str]:
     """Break text into lines no wider than ``width`` pixels: Latin words stay whole, CJK breaks anywhere
-    but never before closing punctuation."""
-    tokens = _TOKEN.findall(s)
+    but never before closing punctuation; a number keeps its unit, and "=" the words on both its sides."""
     lines: list[str] = []
     line = ""
-    for tok in tokens:
+    for tok in _pieces(s):
         if line and text_width((line + tok).rstrip(), size) > width and tok[0] not in _NO_LINE_START:
             lines.append(line.rstrip())
             line = tok.lstrip()
