@@ -43,6 +43,22 @@ def folder(lib, slug: str) -> str:
     return "cases" if slug in lib.cases else "practices"
 
 
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_a_case_card_names_each_linked_case_once(built_site, lib, prefix):
+    """A related case that is also the case's provincial pairing (or one of its county cases) is named once, in
+    the row that says how they belong together."""
+    site = built_site.root / "site"
+    checked = 0
+    for slug in lib.cases:
+        doc = (site / prefix / "cases" / slug / "index.html").read_text(encoding="utf-8")
+        card = doc[doc.index('class="cg-card'):]
+        card = card[:card.index("</table>")]
+        linked = re.findall(r'href="\.\./([a-z-]+)/"', card)
+        assert len(linked) == len(set(linked)), (slug, linked)
+        checked += bool(linked)
+    assert checked >= 4  # the two provincial pairings and their county cases
+
+
 # --- what the editor chooses leads ---------------------------------------------------------------------------
 
 def test_every_case_and_practice_names_its_key_figures(lib):
