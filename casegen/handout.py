@@ -1,7 +1,8 @@
 """PDF handouts: for each case and language, a print template of its own (templates/handout.html.j2 and
-handout.css) printed by Chromium: A4, the title and pairing, the key figures with their sources, one or two
-charts, the story in brief, the discussion questions and the citation, with the address and the page number
-at the foot of every page.
+handout.css) printed by Chromium: A4, the title and pairing, the key figures with their sources, the story in
+brief, one or two charts, the discussion questions and the citation, with the address and the page number at
+the foot of every page. The story comes before the charts because text flows from page to page and a chart does
+not: a chart that does not fit under the key figures would leave the rest of the first page empty.
 
 Chart labels and text are real text in the PDF: the handout is set in Noto Sans CJK converted to TrueType
 (casegen.printfont), which Chromium embeds as a subset with a ToUnicode map. The charts are their SVG
