@@ -156,13 +156,28 @@ def test_the_results_page_facets_narrow_the_results(tab):
     assert legends == ["层级", "省份", "机制"], legends
     before = listed(page)
     county = page.locator(".cg-search-facets fieldset[data-facet=level] label", has_text="县级")
-    count = int(re.search(r"\((\d+)\)", county.inner_text()).group(1))
+    count = int(re.fullmatch(r"县级（含区）（(\d+)）", county.inner_text().strip()).group(1))  # Chinese brackets
     county.locator("input").check()
     page.wait_for_function("n => document.querySelectorAll('ol.cg-search-results > li').length === n", arg=count)
     after = listed(page)
     assert len(after) == count < len(before)
     assert set(after) <= {"/cases/longyou-xuyong/", "/cases/xiaoshan-congjiang/", "/cases/yang-county/"}, after
     assert page.locator(".cg-search-count").inner_text() == f"共 {count} 个结果"
+
+
+@pytest.mark.parametrize("path", ["/en/search/?q=training", "/search/?q=劳务"])
+def test_on_a_phone_the_filter_fits_the_screen_and_each_count_keeps_to_its_name(tab, path):
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    page = results_page(tab, path)
+    page.eval_on_selector("details.cg-search-filter", "d => { d.open = true }")
+    labels = page.locator(".cg-search-facets label")
+    assert labels.count() > 10
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls {overflow} px sideways"
+    right = page.eval_on_selector_all(".cg-search-facets label", "els => Math.max(...els.map(e => e.getBoundingClientRect().right))")
+    assert right <= 390, right
+    for text in labels.all_inner_texts():  # "(3)" after a no-break space, or in Chinese brackets: never a line alone
+        assert re.search(r"(\u00a0\(\d+\)|（\d+）)$", text.strip()), repr(text)
 
 
 def test_the_results_page_escapes_what_it_shows(tab):

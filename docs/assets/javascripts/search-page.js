@@ -94,7 +94,7 @@
           limit = STEP
           ask()
         })
-        values$.append(element("label", { for: id }, check, ` ${label} (${count})`))
+        values$.append(element("label", { for: id }, check, ` ${label}${(words.tally || " (#)").replace("#", count)}`))
       }
       nav.append(fieldset)
     }
