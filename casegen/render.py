@@ -177,11 +177,12 @@ class Renderer:
             shown = text.number(f.published_value, lang)
             return qualifiers.zh(shown, "", f.qualifier) if lang == "zh" else qualifiers.en(shown, f.qualifier)
 
-        def amount(f: Figure) -> Markup:
+        def amount(f: Figure, as_published: bool = False) -> Markup:
             """Value and unit as a reader says them. In English a count in a generic unit takes the metric's noun
-            (20,605 jobs), and a 万 or 亿 unit is written out in full (18.7万人 → 187,000 people) with the
-            published form beside it, marked as Chinese. A 0–1 share reads as a percentage, a mean of codes with
-            what its codes stand for (casegen.scales)."""
+            (20,605 jobs), and a 万 or 亿 unit is written out in full (18.7万人 → 187,000 people); ``as_published``
+            (the tables a reader checks a figure in: the data page, the comparisons) adds the published form
+            beside it, marked as Chinese. A 0–1 share reads as a percentage, a mean of codes with what its codes
+            stand for (casegen.scales)."""
             u = lib.units.get(f.unit)
             shown = text.number(f.published_value, lang)
             if scales.is_share(f.unit):
@@ -196,9 +197,11 @@ class Renderer:
                 return text.escape(qualifiers.zh(shown, u.zh if u else f.unit, f.qualifier))
             if u and u.factor >= 10000 and (base := base_unit(lib, u)) is not None:
                 full = text.number(f"{f.value * u.factor / base.factor:.0f}", "en")
+                said = text.escape(qualifiers.en(f"{full}\u00a0{english_unit(lib, f, base)}", f.qualifier))
+                if not as_published:
+                    return said
                 published = qualifiers.zh(text.number(f.published_value, "zh"), u.zh, f.qualifier)
-                return text.escape(qualifiers.en(f"{full}\u00a0{english_unit(lib, f, base)}", f.qualifier)) + \
-                    Markup(' (<span lang="zh">') + text.escape(published) + Markup("</span>)")
+                return said + Markup(' (<span lang="zh">') + text.escape(published) + Markup("</span>)")
             return text.escape(qualifiers.en(f"{shown}\u00a0{english_unit(lib, f, u) if u else f.unit}", f.qualifier))
 
         def locator(f: Figure) -> Markup:

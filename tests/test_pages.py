@@ -292,6 +292,24 @@ GLUE = re.compile(r"\b(para|paras|row|sentence|sent\.|units?|also in|column|bloc
 ASCII_BETWEEN_CJK = re.compile(f"[{CJK}]\\s*[(),:;]|[(),:;]\\s*[{CJK}]")
 
 
+def test_english_headline_and_key_figures_read_in_english_and_the_data_page_shows_the_published_form(built_site, lib):
+    """18万人左右 reads "about 180,000 people" where a reader meets it; the data page, where a figure is checked
+    against its source, keeps the published form beside it."""
+    site = built_site.root / "site" / "en"
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    values = re.findall(r"<strong>(.*?)</strong>", home[home.index("cg-cards"):], flags=re.S)
+    assert values and not any(cjk.search(v) for v in values), values
+    wan = 0
+    for slug in lib.cases:
+        doc = (site / "cases" / slug / "index.html").read_text(encoding="utf-8")
+        key_values = re.findall(r'<span class="cg-kf-value">(.*?)</span>', doc, flags=re.S)
+        assert key_values and not any(cjk.search(v) for v in key_values), (slug, key_values)
+        data = (site / "cases" / slug / "data" / "index.html").read_text(encoding="utf-8")
+        wan += len(re.findall(r'\(<span lang="zh">[^<]*万', data))
+    assert wan >= 3  # 9.48万人 and its kind: in full, with the published form beside it
+
+
 def test_chinese_pages_have_no_english_glue_words_or_ascii_punctuation_in_chinese_text(built_site):
     site = built_site.root / "site"
     pages = reader_pages(site, "")
