@@ -90,7 +90,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
     key_figures = []
     for f in r.key_figures(slug):
         source = lib.sources.get(f.source)
-        key_figures.append((h["metric"](f.metric), text.plain(h["amount"](f)) + (" ⚠" if lib.flag_of(f) else ""),
+        key_figures.append((h["metric"](f.metric, alone=True), text.plain(h["amount"](f)) + (" ⚠" if lib.flag_of(f) else ""),
                             f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
                             tr(source.short) if source else f.source,
                             locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)))

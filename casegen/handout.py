@@ -124,7 +124,7 @@ def handout_html(r, slug: str, lang: str, drawn: list) -> str:
     key_figures = []
     for f in r.key_figures(slug):
         source = lib.sources.get(f.source)
-        key_figures.append(dict(metric=h["metric"](f.metric), amount=text.plain(h["amount"](f)), flagged=lib.flag_of(f) is not None,
+        key_figures.append(dict(metric=h["metric"](f.metric, alone=True), amount=text.plain(h["amount"](f)), flagged=lib.flag_of(f) is not None,
                                 period=f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
                                 source=tr(source.short) if source else f.source, locator=locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)))
     citation = r.citation(slug, lang)

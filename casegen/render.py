@@ -222,9 +222,12 @@ class Renderer:
             u = lib.units.get(unit_id)
             return u.name(lang) if u else unit_id
 
-        def metric(metric_id: str) -> str:
-            m = lib.metrics.get(metric_id)
-            return m.name(lang) if m else metric_id
+        def metric(metric_id: str, alone: bool = False) -> str:
+            """A metric's name; ``alone`` (a figure shown apart from its total: headlines, key figures, lists) puts
+            the total in front of a sub-item named "其中…"/"of which …", so that it reads on its own."""
+            from .charts import metric_name
+
+            return metric_name(lib, metric_id, lang, with_parent=alone)
 
         def category(category_id: str) -> str:
             c = lib.categories.get(category_id)

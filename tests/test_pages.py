@@ -310,6 +310,21 @@ def test_english_headline_and_key_figures_read_in_english_and_the_data_page_show
     assert wan >= 3  # 9.48万人 and its kind: in full, with the published form beside it
 
 
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_a_headline_or_key_figure_of_which_names_its_total(built_site, lib, prefix):
+    """"其中建档立卡贫困人员" alone on the home page says nothing: shown apart from its total, a sub-item carries it
+    ("达成就业意向（签约）人数：其中建档立卡贫困人员")."""
+    site = built_site.root / "site" / prefix
+    home = (site / "index.html").read_text(encoding="utf-8")
+    labels = [html.unescape(x) for x in re.findall(r"<td[^>]*>([^<]*)</td>", home)]
+    for slug in lib.cases:
+        doc = (site / "cases" / slug / "index.html").read_text(encoding="utf-8")
+        labels += [html.unescape(x) for x in re.findall(r'<span class="cg-kf-label">([^<]*)', doc)]
+    alone = [x for x in labels if x.startswith("其中") or x.lower().startswith("of which")]
+    assert not alone, alone
+    assert any("其中" in x or "of which" in x for x in labels)  # there are sub-items among them
+
+
 def test_chinese_pages_have_no_english_glue_words_or_ascii_punctuation_in_chinese_text(built_site):
     site = built_site.root / "site"
     pages = reader_pages(site, "")
