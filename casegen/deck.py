@@ -82,7 +82,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
     sep = "、" if lang == "zh" else "; "
     facts = [(t("level"), t("level_" + story.level))]
     if story.period:
-        facts.append((t("period"), h["period"](story.period.start, story.period.end)))
+        facts.append((t("period"), h["period_text"](story.period.start, story.period.end)))
     facts.append((t("sources"), sep.join(tr(lib.sources[s].short) if s in lib.sources else s for s in story.sources)))
     if story.mechanisms:
         facts.append((t("mechanisms"), sep.join(tr(lib.mechanisms[m]) if m in lib.mechanisms else m
@@ -91,7 +91,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
     for f in r.key_figures(slug):
         source = lib.sources.get(f.source)
         key_figures.append((h["metric"](f.metric, alone=True), text.plain(h["amount"](f)) + (" ⚠" if lib.flag_of(f) else ""),
-                            f"{h['period'](f.start, f.end)} · {h['region'](f.scope)}",
+                            f"{h['period_text'](f.start, f.end)} · {h['region'](f.scope)}",
                             tr(source.short) if source else f.source,
                             locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)))
     pictures = [(c.title, charting.widescreen_png(c.svg)) for c in charts]
@@ -367,7 +367,7 @@ def comparison_rows(r, slugs: list[str], lang: str) -> list[list[str]]:
     rows = [[t("metric"), *[tr(s.title) for s in stories]],
             [t("pairing"), *[f"{h['region'](s.east)} → {h['region'](s.west)}" for s in stories]],
             [t("level"), *[t("level_" + s.level) for s in stories]],
-            [t("period"), *[h["period"](s.period.start, s.period.end) if s.period else "" for s in stories]]]
+            [t("period"), *[h["period_text"](s.period.start, s.period.end) if s.period else "" for s in stories]]]
     reported = {slug: {} for slug in slugs}
     for slug in slugs:
         for f in lib.figures.get(slug, []):
@@ -382,7 +382,7 @@ def comparison_rows(r, slugs: list[str], lang: str) -> list[list[str]]:
         row = [h["metric"](metric)]
         for slug in slugs:
             pick = representative(lib, slug, reported[slug][metric]) if metric in reported[slug] else None
-            row.append(f"{text.plain(h['amount'](pick))} ({h['period'](pick.start, pick.end)})" if pick else t("not_reported"))
+            row.append(f"{text.plain(h['amount'](pick))} ({h['period_text'](pick.start, pick.end)})" if pick else t("not_reported"))
         rows.append(row)
     return rows
 

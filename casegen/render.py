@@ -233,7 +233,10 @@ class Renderer:
             c = lib.categories.get(category_id)
             return c.name(lang) if c else category_id
 
-        def period(start: str, end: str) -> str:
+        def period(start: str, end: str) -> Markup:  # on a page: each date kept on one line
+            return text.period(start, end, lang, kept=True)
+
+        def period_text(start: str, end: str) -> str:  # in a deck, a handout, a chart: plain text
             return text.period(start, end, lang)
 
         def derived_value(d: Derived) -> str:
@@ -307,7 +310,7 @@ class Renderer:
                     figure_target=figure_target, link_figure=link_figure, built_link=built_link, preview=self.preview, data_page=Markup(DATA_PAGE), number=lambda v: text.number(str(v), lang),
                     html=lambda v: Markup(text.html_attr(v)),  # text inside an HTML element we write
                     flag_of=lib.flag_of, flags_of=lib.flags_of, flag_mark=flag_mark, flag_target=flag_target, flags_in=flags_in,
-                    category=category, period=period, lib=lib, up=up, date=lambda d: text.date(d, lang))
+                    category=category, period=period, period_text=period_text, lib=lib, up=up, date=lambda d: text.date(d, lang))
 
     def render(self, template: str, lang: str, depth: int, **context) -> str:
         return self.env.get_template(template).render(**self.helpers(lang, depth), **context)
@@ -419,7 +422,7 @@ class Renderer:
             numbers = [(a, b, figure_anchor(line))
                        for a, b, line in storynumbers.links(value, lang, values, units, story.not_figures)]
             tips = [tip for tip in terms(value) if not any(a < tip[1] and tip[0] < b for a, b, _ in numbers)]
-            return numbers + tips
+            return numbers + tips + (text.kept_together(value) if lang == "zh" else [])
 
         return dict(story_prose=lambda value: text.prose(value, spans, DATA_PAGE),
                     story_text=lambda value: text.linked(value, spans(value), DATA_PAGE))

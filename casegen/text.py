@@ -99,21 +99,45 @@ class Tip(str):
     escaped for the attribute."""
 
 
+class Keep(str):
+    """A span target that keeps its stretch on one line: a number and the Chinese unit after it ("6972人",
+    "3353.5元", "2017年"), which a browser would otherwise break between. The stretch becomes
+    ``<span class="cg-nw">`` (white-space: nowrap), around the link or tooltip it may hold."""
+
+
+KEEP = Keep("cg-nw")
+_NUMBER_AND_UNIT = re.compile(r"(?<![\d.,])\d[\d.,]*(?:万|亿)?(?:多|余)?[\u3400-\u9fff]")
+
+
+def kept_together(value: str) -> list[tuple[int, int, Keep]]:
+    """The stretches of a Chinese text that a line must not break inside: each number with its unit."""
+    return [(m.start(), m.end(), KEEP) for m in _NUMBER_AND_UNIT.finditer(value or "")]
+
+
 def linked(value, spans=(), page: str = "") -> Markup:
     """Editor text (see ``escape``) in which each stretch ``(start, end, target)`` of ``spans`` links to an anchor
-    (of ``page``, a Markdown page beside this one, or of this page) or, where the target is a ``Tip``, is
-    explained by a tooltip. The stretches and the text around them are escaped each on its own, as ``escape``
-    does, so the editor's text stays inert; only the brackets and the target are ours, and a target must be a
-    plain anchor id (a letter, then letters, digits and hyphens)."""
+    (of ``page``, a Markdown page beside this one, or of this page), is explained by a tooltip (a ``Tip``) or is
+    kept on one line (a ``Keep``, which may hold the others). The stretches and the text around them are escaped
+    each on its own, as ``escape`` does, so the editor's text stays inert; only the brackets and the target are
+    ours, and a target must be a plain anchor id (a letter, then letters, digits and hyphens)."""
     if isinstance(value, Markup):
         return value
     if page and not _PAGE.fullmatch(page):
         raise ValueError(f"not a page: {page!r}")
     value = "" if value is None else str(value)
+    others = [sp for sp in spans if not isinstance(sp[2], Keep)]
+    # a kept stretch holds whole links and tooltips; one that would cut through one is left out
+    keeps = [(s, e) for s, e, target in spans if isinstance(target, Keep)
+             and not any(a < e and s < b and not (s <= a and b <= e) for a, b, _ in others)]
     out, pos = [], 0
-    for start, end, anchor in sorted(spans):
+    for start, end, anchor in sorted([*others, *((s, e, None) for s, e in keeps)], key=lambda sp: (sp[0], -sp[1])):
         if start < pos or end <= start or end > len(value):
-            continue  # overlapping or out of the text: left as text
+            continue  # overlapping or out of the text (or inside a kept stretch, drawn with it): left as text
+        if anchor is None:
+            inner = [(a - start, b - start, t) for a, b, t in others if start <= a and b <= end]
+            out += [escape(value[pos:start]), '<span class="cg-nw">', linked(value[start:end], inner, page), "</span>"]
+            pos = end
+            continue
         label = escape(value[start:end])
         if not label.strip():
             continue
@@ -193,12 +217,19 @@ def date(text: str, lang: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
-def period(start: str, end: str, lang: str) -> str:
+def period(start: str, end: str, lang: str, kept: bool = False) -> str:
+    """"2017年1月–2017年9月", "Jan 2017 – Sep 2017", "截至2019年12月". ``kept``: for a page, Markup in which each
+    date stays on one line (a narrow column broke "2017/年9月" and "20 / May 2019")."""
+    def shown(d: str) -> str:
+        return f'<span class="cg-nw">{escape(date(d, lang))}</span>' if kept else date(d, lang)
+
     if not start:
-        return f"截至{date(end, lang)}" if lang == "zh" else f"as of {date(end, lang)}"
-    if start == end:
-        return date(end, lang)
-    return f"{date(start, lang)}–{date(end, lang)}" if lang == "zh" else f"{date(start, lang)} – {date(end, lang)}"
+        said = f"截至{shown(end)}" if lang == "zh" else f"as of {shown(end)}"
+    elif start == end:
+        said = shown(end)
+    else:
+        said = f"{shown(start)}–{shown(end)}" if lang == "zh" else f"{shown(start)} – {shown(end)}"
+    return Markup(said) if kept else said
 
 
 def yaml_string(value: str) -> Markup:

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import example, given
+from hypothesis import strategies as st
 
 from casegen import storynumbers, text
 from casegen.build import build, copy_site_files
@@ -421,3 +422,28 @@ def test_the_site_downloads_neutralise_formulas_and_keep_the_data(prose_site):
     assert BLOCK in [r["note_en"] for r in rows]  # the text as typed: data, not Markdown
     doc = json.loads((prose_site / "cases/east-west/downloads/east-west.json").read_text(encoding="utf-8"))
     assert FORMULA in [f["locator"] for f in doc["figures"]] and BLOCK in [f["note_en"] for f in doc["figures"]]
+
+
+# --- a number keeps its unit on one line -------------------------------------------------------------------
+
+def test_a_chinese_number_and_its_unit_are_kept_on_one_line_around_their_link():
+    value = "两组相差3353.5元，其中6972人在2019年外出；7530+人"
+    spans = [(value.index("6972"), value.index("6972") + 4, "fig-5"), *text.kept_together(value)]
+    out = str(text.linked(value, spans, "data.md"))
+    assert re.search(r'<span class="cg-nw">3353\\?\.5元</span>', out), out  # "3353." may be escaped: a list's start
+    assert '<span class="cg-nw">[6972](data.md#fig-5)人</span>' in out
+    assert '<span class="cg-nw">2019年</span>' in out
+    assert "7530+" in out and '<span class="cg-nw">7530' not in out  # not a number with a unit
+    # a kept stretch never cuts through a link: the link wins
+    cut = [(value.index("6972") + 2, value.index("6972") + 6, "fig-5"), *text.kept_together(value)]
+    assert "[72人在](data.md#fig-5)" in str(text.linked(value, cut, "data.md"))
+
+
+@given(st.text(alphabet="0123456789.,万亿多余人元年月名个 *_[]()<>&!#-`\\|:", max_size=40))
+@SETTINGS
+@example("1. 2万人")
+@example("[3人](x)")
+def test_kept_stretches_hold_the_text_as_typed_and_no_other_markup(value):
+    page = shape(text.linked(value, text.kept_together(value), "data.md") + "\n")
+    assert {tag for tag, *_ in page.tags} <= {"p", "/p", "span", "/span"}, page.tags
+    assert shown("".join(page.text)) == shown(value)
