@@ -51,10 +51,33 @@ def _pieces(s: str) -> list[str]:
 
 def wrap(s: str, width: float, size: float) -> list[str]:
     """Break text into lines no wider than ``width`` pixels: Latin words stay whole, CJK breaks anywhere
-    but never before closing punctuation; a number keeps its unit, and "=" the words on both its sides."""
+    but never before closing punctuation; a number keeps its unit, and "=" the words on both its sides. A last
+    line of a word or two ("2020" alone under a subtitle) takes words from the lines above: the lines are
+    broken a little narrower, as many of them, where that gives the last line more."""
+    pieces = _pieces(s)
+    lines = _greedy(pieces, width, size)
+    if len(lines) < 2 or text_width(lines[-1], size) >= width * SHORT_LAST_LINE:
+        return lines
+    best, best_last = lines, text_width(lines[-1], size)
+    for step in range(1, 9):
+        tried = _greedy(pieces, width * (1 - 0.04 * step), size)
+        if len(tried) != len(lines):
+            break
+        last = text_width(tried[-1], size)
+        if last > best_last:
+            best, best_last = tried, last
+        if last >= width * SHORT_LAST_LINE:
+            break
+    return best
+
+
+SHORT_LAST_LINE = 0.25  # of the width: a last line shorter than this is a widow worth mending
+
+
+def _greedy(pieces: list[str], width: float, size: float) -> list[str]:
     lines: list[str] = []
     line = ""
-    for tok in _pieces(s):
+    for tok in pieces:
         if line and text_width((line + tok).rstrip(), size) > width and tok[0] not in _NO_LINE_START:
             lines.append(line.rstrip())
             line = tok.lstrip()
