@@ -351,11 +351,11 @@ def test_a_library_without_survey_figures_draws_no_survey(drawn):
     ("编码：1=小学及以下，2=中学，3=高中及高专，4=大学及大专", "3=高"),
     ("受访者中外出务工的劳动力共计有166人，其中多数在浙江省务工", "166人"),
 ])
-@pytest.mark.parametrize("width", range(120, 420, 7))
-def test_a_line_never_breaks_inside_a_count_a_number_and_its_unit_or_an_equation(text, whole, width):
-    lines = charts.wrap(text, width, 13)
-    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
-    assert any(whole in line for line in lines), lines
+def test_a_line_never_breaks_inside_a_count_a_number_and_its_unit_or_an_equation(text, whole):
+    for width in range(120, 420, 7):
+        lines = charts.wrap(text, width, 13)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), width
+        assert any(whole in line for line in lines), (width, lines)
 
 
 def test_a_survey_group_names_its_count_with_no_break_spaces(drawn):
