@@ -120,8 +120,18 @@ def page_from_html(location: str, title: str, html: str, description: str | None
     summary = html_module.unescape(description) if description else body.replace(title, "", 1)
     summary = " ".join(summary.split())
     if len(summary) > SUMMARY_CHARS:
-        summary = summary[:SUMMARY_CHARS].rstrip() + "…"
+        summary = _cut(summary, SUMMARY_CHARS)
     return Page(location, title, headings, body, summary, boost)
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters and "…": an English word is not cut in two ("qualifier k…"), the
+    cut falls before it; Chinese, which has no spaces, is cut where the limit falls."""
+    cut = text[:limit]
+    latin = lambda c: c.isascii() and c.isalnum()  # noqa: E731
+    if latin(text[limit]) and latin(cut[-1]) and " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 class Phrases:

@@ -40,3 +40,15 @@ def test_each_term_lists_its_pages_in_order_with_their_weights():
 
 def test_no_pages_make_an_empty_index():
     assert build_index([], Phrases([])).postings == {}
+
+
+def test_a_summary_ends_between_english_words_and_anywhere_in_chinese():
+    from casegen.search_index import SUMMARY_CHARS, page_from_html
+
+    english = "Every figure keeps its qualifier as published, " * 8
+    summary = page_from_html("a/", "T", f"<h1>T</h1><p>{english}</p>", None, 1.0).summary
+    assert summary.endswith("…") and len(summary) <= SUMMARY_CHARS + 1
+    assert english.startswith(summary[:-1]) and english[len(summary) - 1] in " ,", summary  # a whole word last
+    chinese = "东部省市如何帮助西部贫困地区的劳动力外出务工、就近就业和提升技能。" * 8
+    summary = page_from_html("b/", "T", f"<h1>T</h1><p>{chinese}</p>", None, 1.0).summary
+    assert summary == chinese[:SUMMARY_CHARS].rstrip() + "…"
