@@ -24,6 +24,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--lang=en-US"]
@@ -125,7 +127,8 @@ def handout_html(r, slug: str, lang: str, drawn: list) -> str:
     for f in r.key_figures(slug):
         source = lib.sources.get(f.source)
         key_figures.append(dict(metric=h["metric"](f.metric, alone=True), amount=text.plain(h["amount"](f)), flagged=lib.flag_of(f) is not None,
-                                period=f"{h['period_text'](f.start, f.end)} · {h['region'](f.scope)}",
+                                period=text.period(f.start, f.end, lang, kept="html") + Markup(" · <span class=\"cg-nw\">")
+                                + h["region"](f.scope) + Markup("</span>"),  # a date, a place: each on one line
                                 source=tr(source.short) if source else f.source, locator=locators.zh(f.locator) if lang == "zh" else locators.en_text(f.locator)))
     citation = r.citation(slug, lang)
     page_url = r.page_url(slug, lang)
@@ -135,7 +138,7 @@ def handout_html(r, slug: str, lang: str, drawn: list) -> str:
         lang=lang, t=t, css=(TEMPLATES / "handout.css").read_text(encoding="utf-8"),
         title=tr(story.title), pairing=f"{h['region_path'](story.east)} → {h['region_path'](story.west)}",
         level=t("level_" + story.level),
-        period=h["period_text"](story.period.start, story.period.end) if story.period else "",
+        period=text.period(story.period.start, story.period.end, lang, kept="html") if story.period else "",
         sources=[tr(lib.sources[s].short) if s in lib.sources else s for s in story.sources], sep=sep,
         summary=tr(story.summary), key_figures=key_figures, any_flagged=any(k["flagged"] for k in key_figures),
         charts=drawn, story=[(t(k), _paragraphs(tr(getattr(story, k)))[:1]) for k in STORY_SECTIONS],

@@ -234,7 +234,7 @@ class Renderer:
             return c.name(lang) if c else category_id
 
         def period(start: str, end: str) -> Markup:  # on a page: each date kept on one line
-            return text.period(start, end, lang, kept=True)
+            return text.period(start, end, lang, kept="md")
 
         def period_text(start: str, end: str) -> str:  # in a deck, a handout, a chart: plain text
             return text.period(start, end, lang)

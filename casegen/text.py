@@ -217,11 +217,14 @@ def date(text: str, lang: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
-def period(start: str, end: str, lang: str, kept: bool = False) -> str:
-    """"2017年1月–2017年9月", "Jan 2017 – Sep 2017", "截至2019年12月". ``kept``: for a page, Markup in which each
-    date stays on one line (a narrow column broke "2017/年9月" and "20 / May 2019")."""
+def period(start: str, end: str, lang: str, kept=None) -> str:
+    """"2017年1月–2017年9月", "Jan 2017 – Sep 2017", "截至2019年12月". ``kept``: "md" for a page, "html" for a
+    handout: Markup in which each date stays on one line (a narrow column broke "2017/年9月" and "20 / May 2019")."""
     def shown(d: str) -> str:
-        return f'<span class="cg-nw">{escape(date(d, lang))}</span>' if kept else date(d, lang)
+        said = date(d, lang)
+        if kept is None:
+            return said
+        return f'<span class="cg-nw">{escape(said) if kept == "md" else html.escape(said)}</span>'
 
     if not start:
         said = f"截至{shown(end)}" if lang == "zh" else f"as of {shown(end)}"
