@@ -152,6 +152,8 @@ def test_the_results_page_lists_the_results_as_links_in_its_language(tab, path, 
 
 def test_the_results_page_facets_narrow_the_results(tab):
     page = results_page(tab, "/search/?q=劳务协作")
+    assert not page.locator("details.cg-search-filter").evaluate("d => d.open"), "the results come first"
+    page.locator("details.cg-search-filter > summary").click()
     legends = page.eval_on_selector_all(".cg-search-facets legend", "els => els.map(e => e.textContent)")
     assert legends == ["层级", "省份", "机制"], legends
     before = listed(page)

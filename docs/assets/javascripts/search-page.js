@@ -109,11 +109,11 @@
     box.append(element("p", { class: "cg-search-count", role: "status" },
       total ? words.count.replace("#", total) : words.none))
     if (facets && result.matches && result.matches.length) {
-      // open on a wide screen or once a value is ticked; on a phone the results come first
+      // closed until the reader opens it or a value is ticked: the results come first (open, the mechanisms'
+      // two dozen values pushed the first result half way down a desktop's screen)
       const filter = element("details", { class: "cg-search-filter" }, element("summary", {}, words.filter),
         facetList(result))
-      filter.open = wasOpen !== null ? wasOpen
-        : matchMedia("(min-width: 60em)").matches || [...chosen.values()].some(set => set.size)
+      filter.open = wasOpen !== null ? wasOpen : [...chosen.values()].some(set => set.size)
       filter.addEventListener("toggle", () => { wasOpen = filter.open })
       box.append(filter)
     }
