@@ -78,7 +78,7 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
                                "key_figures", "metric", "value", "source", "questions", "cite_case", "colon",
                                "deck_glance", "deck_story", "deck_sources", "deck_notes", "deck_online",
                                "handout_licence", "last_changed", "deck_comparison", "deck_workshop",
-                               "not_reported")}
+                               "not_reported", "paren_open", "paren_close", "dash")}
     sep = "、" if lang == "zh" else "; "
     facts = [(t("level"), t("level_" + story.level))]
     if story.period:
@@ -106,8 +106,9 @@ def case_slides(r, slug: str, lang: str, charts: list) -> CaseSlides:
             continue
         who = (src.author_en or src.publisher_en or src.author or src.publisher) if lang == "en" else \
             (src.author or src.publisher)
-        sources.append(f"{tr(src.short)}: {tr(src.title)}" + (f" — {who}" if who else "")
-                       + (f", {src.published}" if src.published else "") + (f". {src.url}" if src.url else ""))
+        sources.append(f"{tr(src.short)}{t('colon')}{tr(src.title)}" + (f"{t('dash')}{who}" if who else "")
+                       + (f"{t('comma')}{src.published}" if src.published else "")
+                       + (f"{t('stop')}{src.url}" if src.url else ""))  # Chinese punctuation on a Chinese slide
     citation = r.citation(slug, lang)
     return CaseSlides(slug=slug, lang=lang, words=words, title=tr(story.title),
                       pairing=f"{h['region_path'](story.east)} → {h['region_path'](story.west)}", facts=facts,
@@ -267,8 +268,9 @@ class Deck:
         while size > SMALLEST and sum(self._row_heights(rows, widths, size)) > BODY_BOTTOM - BODY_TOP:
             size = max(SMALLEST, round(size - 0.5, 1))
         self._table(slide, rows, widths, size)
-        slide.notes_slide.notes_text_frame.text = "\n".join(f"{m}{w['colon']}{v} ({p}) — {src}{w['colon']}{where}"
-                                                            for m, v, p, src, where in case.key_figures)
+        slide.notes_slide.notes_text_frame.text = "\n".join(
+            f"{m}{w['colon']}{v}{w['paren_open']}{p}{w['paren_close']}{w['dash']}{src}{w['colon']}{where}"
+            for m, v, p, src, where in case.key_figures)
 
     def chart(self, title: str, png: bytes) -> None:
         slide = self._slide(title)

@@ -193,8 +193,9 @@ class Renderer:
             if scales.is_code_mean(f.unit) and m is not None and m.codes is not None:
                 said = t("code_mean").replace("N", shown).replace("CODES", getattr(m.codes, lang))
                 return text.escape(said + ("" if m.ordered_codes else t("codes_unordered")))
-            if lang == "zh":
-                return text.escape(qualifiers.zh(shown, u.zh if u else f.unit, f.qualifier))
+            if lang == "zh":  # one line: a browser breaks 18962|人 where a column is narrow
+                return Markup('<span class="cg-nw">') + text.escape(qualifiers.zh(shown, u.zh if u else f.unit, f.qualifier)) \
+                    + Markup("</span>")
             if u and u.factor >= 10000 and (base := base_unit(lib, u)) is not None:
                 full = text.number(f"{f.value * u.factor / base.factor:.0f}", "en")
                 said = text.escape(qualifiers.en(f"{full}\u00a0{english_unit(lib, f, base)}", f.qualifier))
@@ -244,7 +245,7 @@ class Renderer:
                 return f"{d.value:.1f}%"
             if d.ratio.kind == "difference":
                 base = lib.units[d.numerator.unit]
-                return f"{d.value:,.1f} {base.name(lang)}" if base.factor == 1 else f"{d.value:,.0f}"
+                return f"{d.value:,.1f}\u00a0{base.name(lang)}" if base.factor == 1 else f"{d.value:,.0f}"
             return f"{d.value:.1f}"
 
         def flag_mark(f: Figure, page: str = "") -> Markup:
@@ -255,8 +256,8 @@ class Renderer:
                 return Markup("")
             label = text.escape(t("flag_marker"))
             if len(found) == 1:
-                return Markup(f" [⚠\u00a0{label}]({page}#{found[0].anchor})")
-            return Markup(f" ⚠\u00a0{label}" + "".join(f" [{n}]({page}#{flag.anchor})" for n, flag in enumerate(found, 1)))
+                return Markup(f' [⚠\u00a0<span class="cg-nw">{label}</span>]({page}#{found[0].anchor})')
+            return Markup(f' ⚠\u00a0<span class="cg-nw">{label}</span>' + "".join(f" [{n}]({page}#{flag.anchor})" for n, flag in enumerate(found, 1)))
 
         def flags_in(figures: list[Figure]) -> list:
             """The flags that concern any of ``figures``, once each, in the order of the figures."""
@@ -443,8 +444,10 @@ class Renderer:
         def gallery_item(slug: str, chart) -> Markup:
             base = f"{up}{self.folder(slug)}/{slug}/charts/{chart.id}"
             alt = chart.title + alt_end
-            return Markup(f'<figure class="cg-chart" markdown="0"><img src="{base}.svg" alt="{esc(alt)}" '
-                          f'loading="lazy"><figcaption>{esc(chart.title)} · <a href="{base}.svg" download>SVG</a>'
+            img = f'<img src="{base}.svg" alt="{esc(alt)}" loading="lazy">'
+            if chart.narrow:  # a phone gets the chart drawn for its width, as on the case page
+                img = f'<picture><source media="{NARROW_MEDIA}" srcset="{base}.narrow.svg">{img}</picture>'
+            return Markup(f'<figure class="cg-chart" markdown="0">{img}<figcaption>{esc(chart.title)} · <a href="{base}.svg" download>SVG</a>'
                           + ("" if self.preview else
                              f' · <a href="{base}-16x9.png" download>{esc(self.labels["png_16x9"][lang])}</a>')
                           + "</figcaption></figure>")
@@ -620,6 +623,7 @@ class GalleryChart(NamedTuple):
 
     id: str
     title: str
+    narrow: bool = False  # drawn for a phone too (charts/<id>.narrow.svg)
 
 
 @dataclass
@@ -810,7 +814,7 @@ def site_units(lib: Library, site_url: str | None = None, changed: dict[str, str
         lists every story, and laying out every story's charts again when one changes would make an edit's
         rebuild grow with the library (seconds at 100 cases, a minute at 1,000)."""
         def lay_out() -> bytes:
-            entries = [[c.id, c.title] for c in story_charts(slug, lang)]
+            entries = [[c.id, c.title, bool(c.svg_narrow)] for c in story_charts(slug, lang)]
             return json.dumps(entries, ensure_ascii=False).encode("utf-8")
 
         key = f"{story_key(slug)}|{lang}"

@@ -231,7 +231,9 @@ def period(start: str, end: str, lang: str, kept=None) -> str:
     elif start == end:
         said = shown(end)
     else:
-        said = f"{shown(start)}–{shown(end)}" if lang == "zh" else f"{shown(start)} – {shown(end)}"
+        # kept, an English dash keeps to the first date: "Jan 2017 –" ends a line, never "–" alone on one
+        said = f"{shown(start)}–{shown(end)}" if lang == "zh" else \
+            f"{shown(start)}{chr(0xa0) if kept else ' '}– {shown(end)}"
     return Markup(said) if kept else said
 
 
