@@ -225,3 +225,14 @@ def test_chart_words_are_a_data_file():
     assert charts.L["compare_title"]["zh"] and charts.L["level_city"]["en"] == "city level"
     assert load_library  # the package keeps its names for the handouts and decks
     assert callable(charts.case_charts) and callable(charts.png_file) and callable(charts.comparison_chart)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_chart_draws_the_values_that_count_what_the_indicator_defines(lib, lang):
+    """Training: three person-times values (†, another definition) must not push aside the values in people;
+    what is drawn is named, and what is set aside for its unit is said."""
+    chart = charts.comparison_chart(lib, "training", lang, comparison_rows(Renderer(lib), "training", lang))
+    texts = svg_texts(chart.svg)
+    assert any(t in ("3250", "3,250") for t in texts) and not any(t.endswith("†") for t in texts), texts
+    assert ("培训人数" if lang == "zh" else "People trained") in texts
+    assert any(("以其他单位计" if lang == "zh" else "another unit") in t for t in texts)

@@ -61,9 +61,12 @@ def _comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict], 
     for r in rows:
         if r.get("value_base") is not None:
             by_indicator[r["metric"]].append(r)
-    # one scale per panel: the values of the indicator's main dimension (people, not person-times)
+    # one scale per panel: the values of the indicator's main dimension (people, not person-times), which is that
+    # of the values that count what the indicator defines (no †) where there are such values: three person-times
+    # values marked † must not push aside the one value in people that compares like with like
+    compared_before = {m for m, rs in by_indicator.items() if len({r["case"] for r in rs}) >= 2}
     for key, rs in by_indicator.items():
-        dims = [r.get("dimension") for r in rs]
+        dims = [r.get("dimension") for r in rs if not r.get("differs")] or [r.get("dimension") for r in rs]
         main = max(dict.fromkeys(dims), key=dims.count)
         by_indicator[key] = [r for r in rs if r.get("dimension") == main]
     order = {m: i for i, m in enumerate([*lib.indicators, *lib.metrics])}
@@ -73,7 +76,9 @@ def _comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict], 
         return None
     left_out = len(indicators) > MAX_SECTIONS
     indicators = indicators[:MAX_SECTIONS]
-    left_aside = any(len(by_indicator[m]) < len([r for r in rows if r["metric"] == m]) for m in indicators)
+    # values set aside for their unit: beside drawn ones, or a whole indicator that no longer compares two cases
+    left_aside = any(len(by_indicator[m]) < len([r for r in rows if r["metric"] == m]) for m in indicators) or \
+        bool(compared_before - {m for m, rs in by_indicator.items() if len({r["case"] for r in rs}) >= 2})
 
     sections, alt_items, units = [], [], []
     table = [(_words("h_metric", lang), _words("h_case", lang), _words("h_place", lang), _words("h_level", lang),
@@ -100,9 +105,8 @@ def _comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict], 
             bars.append(Bar(key=f"{r['case']}|{i}", label=label, value=float(r["value_base"]), text=shown + mark,
                             meta=meta))
         name = _name(lib, m, lang)
-        head = None
-        if len(indicators) > 1:
-            head = _words("panel_head", lang, name=name, unit=unit_label)
+        # every panel names its indicator, the only one too: the title names the group, not what is drawn
+        head = _words("panel_head", lang, name=name, unit=unit_label) if len(indicators) > 1 else name
         sections.append(_bars(bars, lang, width, title=head))
         alt_items.append(name + _words("colon", lang) + _words("sep", lang).join(
             f"{b.label} {b.text}（{b.meta}）" if lang == "zh" else f"{b.label} {b.text} ({b.meta})" for b in bars))
