@@ -80,10 +80,30 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
 
 
-# What the story in brief holds: the first paragraph of each section a trainer talks through (the background
-# is in the summary); the whole story is on the web page, whose address the handout names.
+# What the story in brief holds: the sections a trainer talks through (the background is in the summary), each
+# from its first paragraph on, as much as two pages hold; the whole story is on the web page, whose address the
+# handout names.
 STORY_SECTIONS = ("measures", "results", "lessons")
 MAX_CHARTS = 2
+# Characters of the story in brief past each section's first paragraph, taken a paragraph at a time, the second
+# paragraphs of all sections first, then the third …: what the largest case (Longyou–Xuyong) still fits in two
+# pages with (tests/test_handout.py holds every case to two). One paragraph alone cut Yang County's "161" model
+# after its first "1".
+STORY_CHARS = {"zh": 1100, "en": 2800}
+
+
+def story_in_brief(sections: list[list[str]], lang: str) -> list[list[str]]:
+    """The paragraphs of each section the handout prints: the first of each, then more while they fit."""
+    kept = [paragraphs[:1] for paragraphs in sections]
+    total = sum(len(p) for paragraphs in kept for p in paragraphs)
+    for index in range(1, max((len(p) for p in sections), default=0)):
+        for section, paragraphs in zip(kept, sections):
+            if index < len(paragraphs):
+                if total + len(paragraphs[index]) > STORY_CHARS[lang]:
+                    return kept
+                section.append(paragraphs[index])
+                total += len(paragraphs[index])
+    return kept
 
 
 def handouts(lib, site_url: str | None, changed: dict[str, str | None]) -> list[Handout]:
@@ -141,7 +161,8 @@ def handout_html(r, slug: str, lang: str, drawn: list) -> str:
         period=text.period(story.period.start, story.period.end, lang, kept="html") if story.period else "",
         sources=[tr(lib.sources[s].short) if s in lib.sources else s for s in story.sources], sep=sep,
         summary=tr(story.summary), key_figures=key_figures, any_flagged=any(k["flagged"] for k in key_figures),
-        charts=drawn, story=[(t(k), _paragraphs(tr(getattr(story, k)))[:1]) for k in STORY_SECTIONS],
+        charts=drawn, story=list(zip([t(k) for k in STORY_SECTIONS],
+                                      story_in_brief([_paragraphs(tr(getattr(story, k))) for k in STORY_SECTIONS], lang))),
         questions=[tr(q) for q in story.questions], citation=citation.gbt if lang == "zh" else citation.apa,
         page_url=page_url, csv_url=f"{page_url}downloads/{slug}.csv" if page_url else None,
         changed=r.changed.get(slug), footer_left=footer)

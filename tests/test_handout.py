@@ -168,3 +168,15 @@ def test_a_handouts_font_holds_its_characters_and_no_radical(tmp_path):
         assert not [c for c in cmap if 0x2E80 <= c < 0x2FE0]
     again = printfont.build_face(printfont.ensure_glyphs(chars, tmp_path)["Regular"], chars, "Regular")
     assert again == faces["Regular"].read_bytes()  # the same characters, the same bytes
+
+
+def test_the_story_in_brief_takes_paragraphs_in_turn_while_they_fit():
+    sections = [["a" * 300, "b" * 300, "c" * 300], ["d" * 300, "e" * 600], ["f" * 100]]
+    kept = handout.story_in_brief(sections, "zh")  # 1,100 characters
+    assert kept == [["a" * 300, "b" * 300], ["d" * 300], ["f" * 100]]  # e (600) would pass the budget: the rest waits
+    assert handout.story_in_brief([["x" * 5000], []], "en") == [["x" * 5000], []]  # a first paragraph always
+
+
+def test_yang_countys_handout_holds_all_three_parts_of_its_model(built_site):
+    text = squeeze("".join(page_texts(pdf_of(built_site, "yang-county", "zh"))))
+    assert "第一个“1”是账单" in text and "“6”是六个平台" in text and "最后一个“1”" in text
