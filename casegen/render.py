@@ -203,7 +203,8 @@ class Renderer:
                     return said
                 published = qualifiers.zh(text.number(f.published_value, "zh"), u.zh, f.qualifier)
                 return said + Markup(' (<span lang="zh">') + text.escape(published) + Markup("</span>)")
-            return text.escape(qualifiers.en(f"{shown}\u00a0{english_unit(lib, f, u) if u else f.unit}", f.qualifier))
+            word = english_unit(lib, f, u) if u else f.unit
+            return text.escape(qualifiers.en(f"{shown}{'' if word == '%' else chr(0xa0)}{word}", f.qualifier))  # 21.5%
 
         def locator(f: Figure) -> Markup:
             return locators.shown(f.locator, lang)
