@@ -287,8 +287,7 @@ class Renderer:
             img = f'<img src="{src}" alt="{esc(chart.alt)}" loading="lazy">'
             if getattr(chart, "svg_narrow", ""):
                 # a phone gets the chart drawn for its width, so its text keeps its size (12 px and up)
-                img = (f'<picture><source media="{NARROW_MEDIA}" srcset="charts/{chart.id}.narrow.svg">'
-                       f'{img}</picture>')
+                img = for_phones(img, f"charts/{chart.id}.narrow.svg")
             # The SVG carries its title, unit and source line (so it keeps them on a slide): the caption
             # offers the downloads and does not repeat the title.
             head = [f'<figure class="cg-chart" id="chart-{chart.id}" data-title="{esc(chart.title)}" markdown="0">',
@@ -447,7 +446,7 @@ class Renderer:
             alt = chart.title + alt_end
             img = f'<img src="{base}.svg" alt="{esc(alt)}" loading="lazy">'
             if chart.narrow:  # a phone gets the chart drawn for its width, as on the case page
-                img = f'<picture><source media="{NARROW_MEDIA}" srcset="{base}.narrow.svg">{img}</picture>'
+                img = for_phones(img, f"{base}.narrow.svg")
             return Markup(f'<figure class="cg-chart" markdown="0">{img}<figcaption>{esc(chart.title)} · <a href="{base}.svg" download>SVG</a>'
                           + ("" if self.preview else
                              f' · <a href="{base}-16x9.png" download>{esc(self.labels["png_16x9"][lang])}</a>')
@@ -617,6 +616,11 @@ def code_version() -> str:
 def template_digest(*names: str) -> str:
     """The templates a unit renders with, and the UI labels every template uses."""
     return _digest({name: _file_digest(TEMPLATES / name) for name in (*names, "labels.yaml")})
+
+
+def for_phones(img: str, narrow_src: str) -> str:
+    """A chart's <img> with the chart drawn for a phone offered below NARROW_MEDIA's width."""
+    return f'<picture><source media="{NARROW_MEDIA}" srcset="{narrow_src}">{img}</picture>'
 
 
 class GalleryChart(NamedTuple):

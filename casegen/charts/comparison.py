@@ -64,21 +64,24 @@ def _comparison_chart(lib: Library, group_id: str, lang: str, rows: list[dict], 
     # one scale per panel: the values of the indicator's main dimension (people, not person-times), which is that
     # of the values that count what the indicator defines (no †) where there are such values: three person-times
     # values marked † must not push aside the one value in people that compares like with like
-    compared_before = {m for m, rs in by_indicator.items() if len({r["case"] for r in rs}) >= 2}
+    def compared() -> set[str]:  # the indicators that at least two cases report
+        return {m for m, rs in by_indicator.items() if len({r["case"] for r in rs}) >= 2}
+
+    compared_before = compared()
     for key, rs in by_indicator.items():
         dims = [r.get("dimension") for r in rs if not r.get("differs")] or [r.get("dimension") for r in rs]
         main = max(dict.fromkeys(dims), key=dims.count)
         by_indicator[key] = [r for r in rs if r.get("dimension") == main]
     order = {m: i for i, m in enumerate([*lib.indicators, *lib.metrics])}
-    indicators = sorted((m for m, rs in by_indicator.items() if len({r["case"] for r in rs}) >= 2),
-                        key=lambda m: (order.get(m, 1e9), m))
+    compared_now = compared()
+    indicators = sorted(compared_now, key=lambda m: (order.get(m, 1e9), m))
     if not indicators:
         return None
     left_out = len(indicators) > MAX_SECTIONS
     indicators = indicators[:MAX_SECTIONS]
     # values set aside for their unit: beside drawn ones, or a whole indicator that no longer compares two cases
     left_aside = any(len(by_indicator[m]) < len([r for r in rows if r["metric"] == m]) for m in indicators) or \
-        bool(compared_before - {m for m, rs in by_indicator.items() if len({r["case"] for r in rs}) >= 2})
+        bool(compared_before - compared_now)
 
     sections, alt_items, units = [], [], []
     table = [(_words("h_metric", lang), _words("h_case", lang), _words("h_place", lang), _words("h_level", lang),
